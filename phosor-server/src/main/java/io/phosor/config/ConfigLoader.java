@@ -1,0 +1,378 @@
+package io.phosor.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.phosor.redact.PiiType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Builds a {@link PhosorConfig}: built-in defaults, then phosor.yml (or the file given with
+ * {@code --config}), then environment variables. The first invalid value stops start-up with one
+ * message naming the setting and the problem; unknown keys in the file are rejected too (typos).
+ */
+public final class ConfigLoader {
+  /** Tokens shorter than this are guessable; refuse them rather than accept a weak secret. */
+  static final int MIN_TOKEN_LENGTH = 16;
+
+  private static final List<Setting<?>> SETTINGS = new ArrayList<>();
+
+  private static <T> Setting<T> def(String key, String env, String dflt, Function<String, T> parser, String doc) {
+    List<String> envs = env == null ? List.of() : List.of(env.split(","));
+    Setting<T> s = new Setting<>(key, envs, dflt, parser, doc);
+    SETTINGS.add(s);
+    return s;
+  }
+
+  static final Setting<Path> DATA_DIR = def("data_dir", "PHOSOR_DATA_DIR", "./data", ConfigLoader::path,
+      "Directory for the journal, file positions, secrets and databases.");
+  static final Setting<String> HTTP_HOST = def("http.host", "PHOSOR_HTTP_HOST", "0.0.0.0", ConfigLoader::host,
+      "Address the HTTP API and dashboard bind to.");
+  static final Setting<Integer> HTTP_PORT = def("http.port", "PHOSOR_HTTP_PORT,PORT", "8000", v -> port(v, false),
+      "HTTP port (API, webhook, HEC, /health, /metrics).");
+  static final Setting<Long> HTTP_MAX_BODY = def("http.max_body_bytes", "PHOSOR_HTTP_MAX_BODY_BYTES", "5242880",
+      v -> longIn(v, 1024, 256L << 20), "Largest HTTP request body accepted (bytes); larger gets 413.");
+  static final Setting<String> SYSLOG_HOST = def("syslog.host", "PHOSOR_SYSLOG_HOST", "0.0.0.0", ConfigLoader::host,
+      "Address the syslog listeners bind to.");
+  static final Setting<Integer> SYSLOG_PORT = def("syslog.port", "PHOSOR_SYSLOG_PORT", "5140", v -> port(v, true),
+      "Syslog port, UDP and TCP on the same number (-1 disables plain syslog).");
+  static final Setting<Integer> SYSLOG_TLS_PORT = def("syslog.tls_port", "PHOSOR_SYSLOG_TLS_PORT", "6514",
+      v -> port(v, false), "Syslog over TLS (RFC 5425) port, used when a certificate and key are set.");
+  static final Setting<Path> SYSLOG_TLS_CERT = def("syslog.tls_cert", "PHOSOR_SYSLOG_TLS_CERT", "",
+      ConfigLoader::readableFile, "PEM certificate (chain) for syslog over TLS.");
+  static final Setting<Path> SYSLOG_TLS_KEY = def("syslog.tls_key", "PHOSOR_SYSLOG_TLS_KEY", "",
+      ConfigLoader::readableFile, "PEM PKCS#8 private key for syslog over TLS.");
+  static final Setting<Integer> SYSLOG_MAX_FRAME = def("syslog.max_frame_bytes", "PHOSOR_SYSLOG_MAX_FRAME_BYTES",
+      "65536", v -> (int) longIn(v, 480, 16L << 20),
+      "Largest syslog message; larger frames are counted and skipped (RFC 5425 asks for >= 2048, 8192 recommended).");
+  static final Setting<ZoneId> SYSLOG_ZONE = def("syslog.timezone", "PHOSOR_SYSLOG_TIMEZONE", "UTC",
+      ConfigLoader::zone, "Time zone for syslog timestamps that carry no offset (RFC 3164).");
+  static final Setting<Map<String, ZoneId>> SOURCE_ZONES = def("syslog.zones", "PHOSOR_SYSLOG_ZONES", "",
+      ConfigLoader::zones, "Per-sender time zones, e.g. 10.0.0.5=Europe/Paris,10.0.0.6=America/New_York.");
+  static final Setting<List<String>> INGEST_TOKENS = def("ingest.tokens", "PHOSOR_INGEST_TOKENS", "",
+      ConfigLoader::tokens, "Comma-separated tokens for HTTP ingestion (Bearer or Splunk header). When empty, "
+          + "one is generated at first start and kept in <data_dir>/secrets/ingest.token.");
+  static final Setting<List<Path>> FILE_ALLOWED_DIRS = def("files.allowed_dirs", "PHOSOR_FILE_ALLOWED_DIRS",
+      "/var/log", ConfigLoader::dirs, "Comma-separated directories under which files may be tailed.");
+  static final Setting<Double> RATE = def("rate_limit.per_second", "PHOSOR_RATE_LIMIT_PER_SECOND", "20000",
+      v -> doubleIn(v, 0, 1e9), "Events/s a source with full reputation may send (0 disables rate limiting).");
+  static final Setting<Double> BURST = def("rate_limit.burst", "PHOSOR_RATE_LIMIT_BURST", "40000",
+      v -> doubleIn(v, 0, 1e9), "Events a source may send in one burst above its rate.");
+  static final Setting<Integer> QUEUE = def("queue.capacity", "PHOSOR_QUEUE_CAPACITY", "65536",
+      v -> (int) longIn(v, 16, 16L << 20), "Events that may wait between the sources and the journal.");
+  static final Setting<Long> SEGMENT = def("journal.segment_bytes", "PHOSOR_JOURNAL_SEGMENT_BYTES", "67108864",
+      v -> longIn(v, 4096, 4L << 30), "Size at which the journal starts a new segment file.");
+  static final Setting<Duration> SHUTDOWN = def("shutdown.timeout_seconds", "PHOSOR_SHUTDOWN_TIMEOUT_SECONDS", "20",
+      v -> Duration.ofSeconds(longIn(v, 1, 3600)), "How long a graceful shutdown waits for queues to drain.");
+
+  private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
+
+  static {
+    Set<PiiType> defaults = io.phosor.redact.Redactor.defaults();
+    for (PiiType t : PiiType.values()) {
+      String kind = t.name().toLowerCase(Locale.ROOT);
+      String env = "PHOSOR_REDACT_" + t.name();
+      if (t == PiiType.EMAIL || t == PiiType.PHONE) {
+        env += ",REDACT_" + t.name();
+      } else if (t == PiiType.INTERNAL_IP) {
+        env += ",REDACT_INTERNAL_IPS";
+      }
+      REDACT.put(t, def("redact." + kind, env, Boolean.toString(defaults.contains(t)), ConfigLoader::bool,
+          "Redact " + kind.replace('_', ' ') + " (true/false)."));
+    }
+  }
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads the configuration. {@code file} is the --config file (must exist) or null to use
+   * ./phosor.yml when present; {@code env} is the process environment (injected for tests).
+   */
+  public static PhosorConfig load(Path file, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Setting<?> s : SETTINGS) {
+      values.put(s.key(), s.defaultValue());
+    }
+    Map<String, String> origin = new LinkedHashMap<>();
+    Path yml = file;
+    if (yml == null && Files.isRegularFile(Path.of("phosor.yml"))) {
+      yml = Path.of("phosor.yml");
+    }
+    if (yml != null) {
+      readYaml(yml, values, origin);
+    }
+    for (Setting<?> s : SETTINGS) {
+      for (String name : s.env()) {
+        String v = env.get(name);
+        if (v != null) {
+          values.put(s.key(), v);
+          origin.put(s.key(), name);
+          break;
+        }
+      }
+    }
+    Map<String, Object> parsed = new LinkedHashMap<>();
+    for (Setting<?> s : SETTINGS) {
+      String where = origin.getOrDefault(s.key(), s.key());
+      try {
+        parsed.put(s.key(), s.parser().apply(values.get(s.key()).trim()));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("invalid configuration: " + where + ": " + e.getMessage());
+      }
+    }
+    EnumSet<PiiType> redact = EnumSet.noneOf(PiiType.class);
+    REDACT.forEach((type, s) -> {
+      if ((Boolean) parsed.get(s.key())) {
+        redact.add(type);
+      }
+    });
+    Path cert = (Path) parsed.get(SYSLOG_TLS_CERT.key());
+    Path key = (Path) parsed.get(SYSLOG_TLS_KEY.key());
+    if ((cert == null) != (key == null)) {
+      throw new ConfigException("invalid configuration: " + (cert == null ? "PHOSOR_SYSLOG_TLS_CERT" : "PHOSOR_SYSLOG_TLS_KEY")
+          + ": syslog over TLS needs both a certificate and a key; only one is set");
+    }
+    @SuppressWarnings("unchecked")
+    PhosorConfig config = new PhosorConfig(
+        (Path) parsed.get(DATA_DIR.key()),
+        (String) parsed.get(HTTP_HOST.key()),
+        (Integer) parsed.get(HTTP_PORT.key()),
+        (Long) parsed.get(HTTP_MAX_BODY.key()),
+        (String) parsed.get(SYSLOG_HOST.key()),
+        (Integer) parsed.get(SYSLOG_PORT.key()),
+        (Integer) parsed.get(SYSLOG_TLS_PORT.key()),
+        cert,
+        key,
+        (Integer) parsed.get(SYSLOG_MAX_FRAME.key()),
+        (ZoneId) parsed.get(SYSLOG_ZONE.key()),
+        (Map<String, ZoneId>) parsed.get(SOURCE_ZONES.key()),
+        (List<String>) parsed.get(INGEST_TOKENS.key()),
+        (List<Path>) parsed.get(FILE_ALLOWED_DIRS.key()),
+        redact,
+        (Double) parsed.get(RATE.key()),
+        (Double) parsed.get(BURST.key()),
+        (Integer) parsed.get(QUEUE.key()),
+        (Long) parsed.get(SEGMENT.key()),
+        (Duration) parsed.get(SHUTDOWN.key()));
+    return config;
+  }
+
+  /** A Markdown table of every setting: file key, environment names, default and meaning. */
+  public static String referenceTable() {
+    StringBuilder sb = new StringBuilder("| phosor.yml key | environment | default | meaning |\n|---|---|---|---|\n");
+    for (Setting<?> s : SETTINGS) {
+      sb.append("| `").append(s.key()).append("` | ")
+          .append(String.join(", ", s.env().stream().map(e -> "`" + e + "`").toList())).append(" | ")
+          .append(s.defaultValue().isEmpty() ? "" : "`" + s.defaultValue() + "`").append(" | ")
+          .append(s.doc()).append(" |\n");
+    }
+    return sb.toString();
+  }
+
+  private static void readYaml(Path yml, Map<String, String> values, Map<String, String> origin) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yml.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("invalid configuration: " + yml + ": cannot read it: " + e.getMessage());
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return;
+    }
+    if (!root.isObject()) {
+      throw new ConfigException("invalid configuration: " + yml + ": expected a mapping of settings at the top level");
+    }
+    flatten("", root, yml, values, origin);
+  }
+
+  private static void flatten(String prefix, JsonNode node, Path yml, Map<String, String> values,
+      Map<String, String> origin) {
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = prefix + e.getKey();
+      JsonNode v = e.getValue();
+      boolean known = values.containsKey(key);
+      if (v.isObject() && !known) {
+        flatten(key + ".", v, yml, values, origin);
+        continue;
+      }
+      if (!known) {
+        throw new ConfigException("invalid configuration: " + yml + ": unknown setting '" + key
+            + "' (see docs/configuration.md for the list)");
+      }
+      String text;
+      if (v.isArray()) {
+        List<String> parts = new ArrayList<>();
+        v.forEach(x -> parts.add(x.asText()));
+        text = String.join(",", parts);
+      } else if (v.isObject()) {
+        List<String> parts = new ArrayList<>();
+        v.fields().forEachRemaining(x -> parts.add(x.getKey() + "=" + x.getValue().asText()));
+        text = String.join(",", parts);
+      } else if (v.isNull()) {
+        text = "";
+      } else {
+        text = v.asText();
+      }
+      values.put(key, text);
+      origin.put(key, yml + ": " + key);
+    }
+  }
+
+  // ---- value parsers: each throws IllegalArgumentException with the problem, the caller adds the name
+
+  static Path path(String v) {
+    if (v.isEmpty()) {
+      throw new IllegalArgumentException("must be a directory path, was empty");
+    }
+    return Path.of(v);
+  }
+
+  static String host(String v) {
+    if (v.isEmpty() || v.length() > 253 || !v.matches("[A-Za-z0-9.:\\-\\[\\]%]+")) {
+      throw new IllegalArgumentException("must be a host name or IP address, was '" + v + "'");
+    }
+    return v;
+  }
+
+  static int port(String v, boolean allowDisabled) {
+    int p;
+    try {
+      p = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a port number 0-65535, was '" + v + "'");
+    }
+    if (allowDisabled && p == -1) {
+      return -1;
+    }
+    if (p < 0 || p > 65535) {
+      throw new IllegalArgumentException("must be a port number 0-65535" + (allowDisabled ? " (or -1 to disable)" : "")
+          + ", was " + p);
+    }
+    return p;
+  }
+
+  static long longIn(String v, long min, long max) {
+    long n;
+    try {
+      n = Long.parseLong(v.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a whole number, was '" + v + "'");
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("must be between " + min + " and " + max + ", was " + n);
+    }
+    return n;
+  }
+
+  static double doubleIn(String v, double min, double max) {
+    double n;
+    try {
+      n = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be a number, was '" + v + "'");
+    }
+    if (!(n >= min && n <= max)) {
+      throw new IllegalArgumentException("must be between " + min + " and " + max + ", was " + v);
+    }
+    return n;
+  }
+
+  static boolean bool(String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1", "on" -> true;
+      case "false", "no", "0", "off" -> false;
+      default -> throw new IllegalArgumentException("must be true or false, was '" + v + "'");
+    };
+  }
+
+  static ZoneId zone(String v) {
+    try {
+      return ZoneId.of(v);
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("must be a time zone such as UTC or Europe/Paris, was '" + v + "'");
+    }
+  }
+
+  static Map<String, ZoneId> zones(String v) {
+    Map<String, ZoneId> out = new LinkedHashMap<>();
+    if (v.isEmpty()) {
+      return Map.of();
+    }
+    for (String part : v.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("must be a list of address=zone, got '" + part.trim() + "'");
+      }
+      out.put(part.substring(0, eq).trim(), zone(part.substring(eq + 1).trim()));
+    }
+    return Map.copyOf(out);
+  }
+
+  static List<String> tokens(String v) {
+    List<String> out = new ArrayList<>();
+    if (v.isEmpty()) {
+      return List.of();
+    }
+    int i = 0;
+    for (String t : v.split(",")) {
+      i++;
+      String tok = t.trim();
+      if (tok.length() < MIN_TOKEN_LENGTH) {
+        // Never echo the token itself: it is a secret.
+        throw new IllegalArgumentException("token #" + i + " is too short (" + tok.length()
+            + " characters); use at least " + MIN_TOKEN_LENGTH + ", e.g. from 'openssl rand -hex 24'");
+      }
+      if (!tok.matches("[\\x21-\\x7e]+")) {
+        throw new IllegalArgumentException("token #" + i + " contains spaces or non-ASCII characters");
+      }
+      out.add(tok);
+    }
+    return List.copyOf(out);
+  }
+
+  static List<Path> dirs(String v) {
+    List<Path> out = new ArrayList<>();
+    if (v.isEmpty()) {
+      return List.of();
+    }
+    for (String d : v.split(",")) {
+      String s = d.trim();
+      if (s.isEmpty()) {
+        continue;
+      }
+      Path p = Path.of(s);
+      if (!p.isAbsolute()) {
+        throw new IllegalArgumentException("'" + s + "' must be an absolute directory path");
+      }
+      out.add(p.normalize());
+    }
+    return List.copyOf(out);
+  }
+
+  static Path readableFile(String v) {
+    if (v.isEmpty()) {
+      return null;
+    }
+    Path p = Path.of(v);
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      throw new IllegalArgumentException("file '" + v + "' does not exist or is not readable");
+    }
+    return p;
+  }
+}

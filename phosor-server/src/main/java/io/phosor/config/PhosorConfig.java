@@ -1,0 +1,68 @@
+package io.phosor.config;
+
+import io.phosor.redact.PiiType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The validated configuration of a Phosor node. Built by {@link ConfigLoader} from defaults, then
+ * phosor.yml, then the environment; every value here has been checked.
+ *
+ * @param dataDir where the journal, file positions, secrets and (later) databases live
+ * @param httpHost address the HTTP API binds to
+ * @param httpPort HTTP API port (0 = any free port, for tests)
+ * @param httpMaxBodyBytes largest HTTP request body accepted
+ * @param syslogHost address the syslog listeners bind to
+ * @param syslogPort UDP and TCP syslog port (0 = any free port); -1 disables plain syslog
+ * @param syslogTlsPort syslog over TLS port, used only when a certificate and key are set
+ * @param syslogTlsCert PEM certificate chain for syslog over TLS, or null
+ * @param syslogTlsKey PEM PKCS#8 private key for syslog over TLS, or null
+ * @param syslogMaxFrameBytes largest syslog frame; larger ones are counted and skipped
+ * @param syslogZone time zone for syslog timestamps without an offset
+ * @param sourceZones per-sender-address time zones that override {@code syslogZone}
+ * @param ingestTokens tokens accepted for HTTP ingestion (never logged)
+ * @param fileAllowedDirs directories under which files may be tailed
+ * @param redact kinds of PII to redact
+ * @param rateLimitPerSecond events per second a source with full reputation may send (0 = no limit)
+ * @param rateLimitBurst extra events a source may send in a burst above its rate
+ * @param queueCapacity events that may wait between the sources and the journal
+ * @param journalSegmentBytes size at which the journal starts a new segment file
+ * @param shutdownTimeout how long a graceful shutdown waits for queues to drain
+ */
+public record PhosorConfig(
+    Path dataDir,
+    String httpHost,
+    int httpPort,
+    long httpMaxBodyBytes,
+    String syslogHost,
+    int syslogPort,
+    int syslogTlsPort,
+    Path syslogTlsCert,
+    Path syslogTlsKey,
+    int syslogMaxFrameBytes,
+    ZoneId syslogZone,
+    Map<String, ZoneId> sourceZones,
+    List<String> ingestTokens,
+    List<Path> fileAllowedDirs,
+    Set<PiiType> redact,
+    double rateLimitPerSecond,
+    double rateLimitBurst,
+    int queueCapacity,
+    long journalSegmentBytes,
+    Duration shutdownTimeout) {
+
+  /** True when syslog over TLS is configured. */
+  public boolean syslogTlsEnabled() {
+    return syslogTlsCert != null && syslogTlsKey != null;
+  }
+
+  /** The time zone for syslog timestamps from {@code senderAddress}. */
+  public ZoneId zoneFor(String senderAddress) {
+    ZoneId z = senderAddress == null ? null : sourceZones.get(senderAddress);
+    return z == null ? syslogZone : z;
+  }
+}

@@ -1,0 +1,14 @@
+package io.phosor.ratelimit;
+
+import java.time.Duration;
+
+/**
+ * The limiter's answer for a batch of events from one source.
+ *
+ * @param allowed true when the events may pass
+ * @param retryAfter when refused, how long until the source may try again (HTTP Retry-After)
+ */
+public record Decision(boolean allowed, Duration retryAfter) {
+  /** The shared "allowed" answer. */
+  public static final Decision ALLOW = new Decision(true, Duration.ZERO);
+}
