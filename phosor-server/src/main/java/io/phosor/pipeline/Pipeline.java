@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.phosor.config.PhosorConfig;
 import io.phosor.event.Event;
+import io.phosor.event.Fields;
 import io.phosor.journal.Journal;
 import io.phosor.parse.EventParser;
 import io.phosor.redact.PiiType;
@@ -14,6 +15,7 @@ import io.phosor.stats.SourceStats;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -240,7 +242,13 @@ public final class Pipeline {
       LOG.error("parser threw on an event from {}: {}", in.source(), ex.toString());
     }
     if (in.extra() != null) {
-      in.extra().forEach(e::put);
+      for (Map.Entry<String, Object> x : in.extra().entrySet()) {
+        if (Fields.TIMESTAMP.equals(x.getKey()) && x.getValue() instanceof Instant t) {
+          e.timestamp(t);
+        } else {
+          e.put(x.getKey(), x.getValue());
+        }
+      }
     }
     Map<PiiType, Integer> found = redactor.redact(e);
     if (in.counters() != null) {

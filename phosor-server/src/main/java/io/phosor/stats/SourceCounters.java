@@ -15,6 +15,7 @@ public final class SourceCounters {
   final LongAdder parseFailures = new LongAdder();
   final LongAdder rateLimited = new LongAdder();
   final LongAdder dropped = new LongAdder();
+  final LongAdder refusedBusy = new LongAdder();
   final LongAdder oversized = new LongAdder();
   final LongAdder redactedEvents = new LongAdder();
   final EnumMap<PiiType, LongAdder> pii = new EnumMap<>(PiiType.class);
@@ -62,6 +63,16 @@ public final class SourceCounters {
   /** Counts events dropped (UDP with a full queue, journal failure). */
   public void dropped(int n) {
     dropped.add(n);
+  }
+
+  /** Counts events refused because the ingest queue was full (HTTP 503; the sender retries). */
+  public void refusedBusy(int n) {
+    refusedBusy.add(n);
+  }
+
+  /** Events refused because the queue was full. */
+  public long refusedBusyCount() {
+    return refusedBusy.sum();
   }
 
   /** Counts frames skipped because they exceeded the maximum size. */

@@ -53,6 +53,8 @@ public final class SourceStats {
         .description("Events refused by the rate limiter per source").register(registry);
     FunctionCounter.builder("phosor_events_dropped", c, x -> x.dropped.sum()).tags(tags)
         .description("Events dropped per source (UDP with a full queue, journal failure)").register(registry);
+    FunctionCounter.builder("phosor_events_refused_busy", c, x -> x.refusedBusy.sum()).tags(tags)
+        .description("Events refused with 503 because the ingest queue was full, per source").register(registry);
     FunctionCounter.builder("phosor_frames_oversized", c, x -> x.oversized.sum()).tags(tags)
         .description("Frames skipped for exceeding the maximum size per source").register(registry);
     FunctionCounter.builder("phosor_events_redacted", c, x -> x.redactedEvents.sum()).tags(tags)

@@ -1,0 +1,140 @@
+package io.phosor.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.security.RouteRole;
+import io.phosor.auth.Role;
+import io.phosor.auth.TokenAuth;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server (Javalin): JSON errors in one place, authentication on every route but /health,
+ * body size limit. Routes are added by the feature packages through {@link #app()}; each route must
+ * declare the {@link Role} it needs, and a route without one is refused (deny by default).
+ */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  /** Request attribute holding the authenticated token (for rate-limit keys). */
+  public static final String TOKEN_ATTR = "phosor.token";
+  /** Request attribute holding the authenticated role. */
+  public static final String ROLE_ATTR = "phosor.role";
+  private static final String ERROR_ATTR = "phosor.error";
+
+  private final Javalin app;
+  private final TokenAuth auth;
+
+  /** Creates the server (not started); bodies above {@code maxBodyBytes} get 413. */
+  public HttpApi(TokenAuth auth, long maxBodyBytes, ObjectMapper mapper) {
+    this.auth = auth;
+    this.app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.useVirtualThreads = true;
+      cfg.http.maxRequestSize = maxBodyBytes;
+      cfg.jsonMapper(new JavalinJackson(mapper, false));
+    });
+    app.beforeMatched(this::authenticate);
+    app.exception(ApiException.class, (e, ctx) -> {
+      e.headers().forEach(ctx::header);
+      error(ctx, e.status(), e.error(), e.getMessage());
+    });
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      String code = e.getStatus() == 413 ? "payload_too_large" : "http_" + e.getStatus();
+      String msg = e.getStatus() == 413 ? "request body exceeds the limit of " + maxBodyBytes
+          + " bytes (PHOSOR_HTTP_MAX_BODY_BYTES)" : e.getMessage();
+      error(ctx, e.getStatus(), code, msg);
+    });
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("unhandled error on {} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
+      error(ctx, 500, "internal_error", "internal error; see the server log");
+    });
+    app.error(404, ctx -> {
+      if (ctx.attribute(ERROR_ATTR) == null) {
+        error(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
+      }
+    });
+    app.error(405, ctx -> {
+      if (ctx.attribute(ERROR_ATTR) == null) {
+        error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+      }
+    });
+  }
+
+  /** Writes a JSON error body. */
+  public static void error(Context ctx, int status, String code, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", status);
+    body.put("error", code);
+    body.put("message", message);
+    ctx.attribute(ERROR_ATTR, code);
+    ctx.status(status).json(body);
+  }
+
+  private void authenticate(Context ctx) {
+    Set<RouteRole> roles = ctx.routeRoles();
+    if (roles.contains(Role.PUBLIC)) {
+      return;
+    }
+    if (roles.isEmpty()) {
+      // Deny by default: a route nobody made a decision about is not reachable.
+      throw new ApiException(403, "forbidden", "route has no access rule");
+    }
+    if (ctx.path().startsWith("/services/collector")) {
+      return; // HEC answers in its own format; it authenticates itself (see HecRoutes).
+    }
+    String token = bearer(ctx.header("Authorization"));
+    if (token == null) {
+      throw new ApiException(401, "unauthorized", "missing 'Authorization: Bearer <token>' header",
+          Map.of("WWW-Authenticate", "Bearer"));
+    }
+    Role role = auth.check(token);
+    if (role == null) {
+      throw new ApiException(401, "unauthorized", "invalid token", Map.of("WWW-Authenticate", "Bearer"));
+    }
+    if (!roles.contains(role) && !(role == Role.ADMIN && roles.contains(Role.INGEST))) {
+      throw new ApiException(403, "forbidden", "this token may not call " + ctx.method() + " " + ctx.path());
+    }
+    ctx.attribute(TOKEN_ATTR, token);
+    ctx.attribute(ROLE_ATTR, role);
+  }
+
+  /** Extracts the token of an {@code Authorization: Bearer <token>} header, or null. */
+  public static String bearer(String header) {
+    if (header == null) {
+      return null;
+    }
+    String h = header.trim();
+    if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String t = h.substring(7).trim();
+      return t.isEmpty() ? null : t;
+    }
+    return null;
+  }
+
+  /** The token checker. */
+  public TokenAuth auth() {
+    return auth;
+  }
+
+  /** The Javalin app, for adding routes. */
+  public Javalin app() {
+    return app;
+  }
+
+  /** Starts listening; returns the bound port. */
+  public int start(String host, int port) {
+    app.start(host, port);
+    return app.port();
+  }
+
+  /** Stops the server. */
+  public void stop() {
+    app.stop();
+  }
+}

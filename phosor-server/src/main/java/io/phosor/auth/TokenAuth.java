@@ -1,0 +1,47 @@
+package io.phosor.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Checks bearer tokens in constant time. A token is identified in logs, metrics and rate-limit keys
+ * only by a short fingerprint (first 8 hex digits of its SHA-256), never by itself.
+ */
+public final class TokenAuth {
+  private final List<byte[]> ingestTokens;
+  private final byte[] apiToken;
+
+  /** Accepts {@code ingestTokens} for ingestion and {@code apiToken} for everything (it can ingest too). */
+  public TokenAuth(List<String> ingestTokens, String apiToken) {
+    this.ingestTokens = ingestTokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
+    this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The role the token grants, or null when it is not valid. */
+  public Role check(String token) {
+    if (token == null || token.isEmpty()) {
+      return null;
+    }
+    byte[] b = token.getBytes(StandardCharsets.UTF_8);
+    if (MessageDigest.isEqual(b, apiToken)) {
+      return Role.ADMIN;
+    }
+    boolean ok = false;
+    for (byte[] t : ingestTokens) {
+      ok |= MessageDigest.isEqual(b, t);
+    }
+    return ok ? Role.INGEST : null;
+  }
+
+  /** A short, non-reversible id for a token (for rate-limit keys, stats and logs). */
+  public static String fingerprint(String token) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

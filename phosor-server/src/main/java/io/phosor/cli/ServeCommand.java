@@ -1,0 +1,49 @@
+package io.phosor.cli;
+
+import io.phosor.config.ConfigException;
+import io.phosor.config.ConfigLoader;
+import io.phosor.config.PhosorConfig;
+import io.phosor.server.PhosorServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code phosor serve}: runs a node until SIGTERM/SIGINT, then shuts down gracefully. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Start the server (HTTP API, syslog, file tails) with the configuration from phosor.yml and the environment.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: ./phosor.yml when present).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    PhosorConfig cfg;
+    try {
+      if (config != null && !Files.isRegularFile(config)) {
+        throw new ConfigException("invalid configuration: --config: file '" + config + "' does not exist");
+      }
+      cfg = ConfigLoader.load(config, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("phosor: " + e.getMessage());
+      return 2;
+    }
+    PhosorServer server;
+    try {
+      server = PhosorServer.start(cfg, Clock.systemUTC());
+    } catch (ConfigException e) {
+      System.err.println("phosor: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "phosor-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

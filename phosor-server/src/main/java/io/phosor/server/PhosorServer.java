@@ -1,0 +1,210 @@
+package io.phosor.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.phosor.api.HttpApi;
+import io.phosor.api.StatusRoutes;
+import io.phosor.auth.Secrets;
+import io.phosor.auth.TokenAuth;
+import io.phosor.config.ConfigException;
+import io.phosor.config.PhosorConfig;
+import io.phosor.ingest.file.FileTailer;
+import io.phosor.ingest.http.HttpIngest;
+import io.phosor.ingest.syslog.SyslogServer;
+import io.phosor.journal.Journal;
+import io.phosor.parse.EventParser;
+import io.phosor.pipeline.EventSink;
+import io.phosor.pipeline.Pipeline;
+import io.phosor.ratelimit.ReputationLimiter;
+import io.phosor.redact.Redactor;
+import io.phosor.stats.SourceStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Phosor node: wires the sources, the pipeline and journal, and the HTTP API, and shuts them
+ * down gracefully in order (stop accepting, drain the queue, flush the journal).
+ */
+public final class PhosorServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PhosorServer.class);
+
+  private final PhosorConfig config;
+  private final Journal journal;
+  private final Pipeline pipeline;
+  private final SyslogServer syslog;
+  private final FileTailer files;
+  private final HttpApi http;
+  private final SourceStats stats;
+  private final PrometheusMeterRegistry registry;
+  private final String apiToken;
+  private final List<String> ingestTokens;
+  private int httpPort;
+  private volatile boolean closed;
+
+  private PhosorServer(PhosorConfig config, Clock clock) throws IOException {
+    this.config = config;
+    Path data = config.dataDir();
+    Files.createDirectories(data);
+    if (!Files.isWritable(data)) {
+      throw new ConfigException("invalid configuration: PHOSOR_DATA_DIR: directory " + data.toAbsolutePath()
+          + " is not writable");
+    }
+    Secrets secrets = new Secrets(data);
+    boolean[] createdApi = new boolean[1];
+    this.apiToken = secrets.loadOrCreateToken("api.token", createdApi);
+    if (createdApi[0]) {
+      LOG.info("generated the API token (for /api and /metrics) in {} (owner-only); read it from there",
+          secrets.file("api.token").toAbsolutePath());
+    }
+    List<String> tokens = new ArrayList<>(config.ingestTokens());
+    if (tokens.isEmpty()) {
+      boolean[] createdIngest = new boolean[1];
+      tokens.add(secrets.loadOrCreateToken("ingest.token", createdIngest));
+      if (createdIngest[0]) {
+        LOG.info("no PHOSOR_INGEST_TOKENS set: generated an ingest token in {} (owner-only)",
+            secrets.file("ingest.token").toAbsolutePath());
+      }
+    }
+    this.ingestTokens = List.copyOf(tokens);
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    this.stats = new SourceStats(registry);
+    this.journal = Journal.open(data.resolve("journal"), config.journalSegmentBytes());
+    EventParser parser = new EventParser(clock);
+    Redactor redactor = new Redactor(config.redact());
+    this.pipeline = new Pipeline(config, parser, redactor, journal, stats, registry, clock);
+    ReputationLimiter limiter = new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
+    this.syslog = new SyslogServer(config, pipeline, stats, limiter, registry, clock);
+    this.files = new FileTailer(config, pipeline, stats, clock, journal.dir());
+    ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    TokenAuth auth = new TokenAuth(ingestTokens, apiToken);
+    this.http = new HttpApi(auth, config.httpMaxBodyBytes(), mapper);
+    new HttpIngest(mapper, pipeline, limiter, stats, clock, auth).register(http.app());
+    new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock, journal::lastSyncedSeq)
+        .register(http.app());
+  }
+
+  /** Starts a node with {@code config}; on failure everything already started is stopped again. */
+  public static PhosorServer start(PhosorConfig config, Clock clock) throws IOException, InterruptedException {
+    PhosorServer s = new PhosorServer(config, clock);
+    try {
+      s.pipeline.start();
+      s.files.start();
+      s.syslog.start();
+      try {
+        s.httpPort = s.http.start(config.httpHost(), config.httpPort());
+      } catch (RuntimeException e) {
+        throw new ConfigException("cannot listen on HTTP " + config.httpHost() + ":" + config.httpPort()
+            + " (PHOSOR_HTTP_PORT): " + rootMessage(e));
+      }
+    } catch (RuntimeException | InterruptedException e) {
+      s.close();
+      throw e;
+    }
+    LOG.info("Phosor is up: HTTP on {}:{}, syslog UDP/TCP on {}{}, data in {}", config.httpHost(), s.httpPort,
+        s.syslog.udpPort() < 0 ? "(off)" : Integer.toString(s.syslog.udpPort()),
+        s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "", config.dataDir().toAbsolutePath());
+    return s;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    return r.getMessage() == null ? r.toString() : r.getMessage();
+  }
+
+  /** Attaches a consumer of journaled events (detection, indexing, live feed). */
+  public void addSink(EventSink sink) {
+    pipeline.addSink(sink);
+  }
+
+  /** The bound HTTP port. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The bound syslog UDP port, or -1. */
+  public int syslogUdpPort() {
+    return syslog.udpPort();
+  }
+
+  /** The bound syslog TCP port, or -1. */
+  public int syslogTcpPort() {
+    return syslog.tcpPort();
+  }
+
+  /** The bound syslog TLS port, or -1. */
+  public int syslogTlsPort() {
+    return syslog.tlsPort();
+  }
+
+  /** The API token (management routes). */
+  public String apiToken() {
+    return apiToken;
+  }
+
+  /** The ingest tokens in force. */
+  public List<String> ingestTokens() {
+    return ingestTokens;
+  }
+
+  /** The configuration the node runs with. */
+  public PhosorConfig config() {
+    return config;
+  }
+
+  /** The per-source counters. */
+  public SourceStats stats() {
+    return stats;
+  }
+
+  /**
+   * Graceful shutdown: stop the listeners and tails, refuse new HTTP events, drain the queue into the
+   * journal and force it, then stop HTTP.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("shutting down: stopping sources, draining {} queued events", pipeline.depth());
+    try {
+      syslog.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing syslog listeners: {}", e.toString());
+    }
+    try {
+      files.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing file tails: {}", e.toString());
+    }
+    pipeline.shutdown(config.shutdownTimeout());
+    try {
+      http.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("stopping HTTP: {}", e.toString());
+    }
+    LOG.info("shut down; journal flushed up to event {}", journal.lastSyncedSeq());
+  }
+}
