@@ -45,10 +45,13 @@ public final class HttpApi {
       error(ctx, e.status(), e.error(), e.getMessage());
     });
     app.exception(HttpResponseException.class, (e, ctx) -> {
-      String code = e.getStatus() == 413 ? "payload_too_large" : "http_" + e.getStatus();
-      String msg = e.getStatus() == 413 ? "request body exceeds the limit of " + maxBodyBytes
-          + " bytes (PHOSOR_HTTP_MAX_BODY_BYTES)" : e.getMessage();
-      error(ctx, e.getStatus(), code, msg);
+      switch (e.getStatus()) {
+        case 413 -> error(ctx, 413, "payload_too_large", "request body exceeds the limit of " + maxBodyBytes
+            + " bytes (PHOSOR_HTTP_MAX_BODY_BYTES)");
+        case 404 -> error(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
+        case 405 -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+        default -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+      }
     });
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("unhandled error on {} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
