@@ -21,11 +21,11 @@ public final class Corpus {
 
   private Corpus() {}
 
-  /** The corpus root: system property {@code phosor.corpus.dir}, env {@code PHOSOR_CORPUS_DIR}, or ../shared/corpus. */
+  /** The corpus root: env {@code PHOSOR_CORPUS_DIR}, system property {@code phosor.corpus.dir} (set by the build), or ../shared/corpus. */
   public static Path root() {
-    String p = System.getProperty("phosor.corpus.dir");
+    String p = System.getenv("PHOSOR_CORPUS_DIR");
     if (p == null || p.isBlank()) {
-      p = System.getenv("PHOSOR_CORPUS_DIR");
+      p = System.getProperty("phosor.corpus.dir");
     }
     if (p == null || p.isBlank()) {
       p = "../shared/corpus";
