@@ -186,13 +186,22 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
   }
 
   private static void emit(ByteBuf in, int start, int length, List<Object> out) {
+    String text = frameText(in, start, length);
+    if (text != null) {
+      out.add(text);
+    }
+  }
+
+  /**
+   * The text of a frame: UTF-8 with invalid bytes replaced, without trailing CR, LF or NUL; null when
+   * nothing is left.
+   */
+  static String frameText(ByteBuf in, int start, int length) {
     int end = start + length;
     while (end > start && isTrailer(in.getByte(end - 1))) {
       end--;
     }
-    if (end > start) {
-      out.add(in.toString(start, end - start, StandardCharsets.UTF_8));
-    }
+    return end > start ? in.toString(start, end - start, StandardCharsets.UTF_8) : null;
   }
 
   private static int trailerIndex(ByteBuf in, int from, int to) {
