@@ -55,6 +55,7 @@ public final class SyslogServer implements AutoCloseable {
   private static final int EPHEMERAL_ATTEMPTS = 10;
 
   private final PhosorConfig config;
+  private final int maxConnections;
   private final SyslogIngest ingest;
   private final SyslogMetrics metrics;
   private final ChannelGroup channels = new DefaultChannelGroup("syslog", GlobalEventExecutor.INSTANCE);
@@ -67,6 +68,12 @@ public final class SyslogServer implements AutoCloseable {
   /** Creates the listeners; {@link #start()} binds them. */
   public SyslogServer(PhosorConfig config, Pipeline pipeline, SourceStats stats, ReputationLimiter limiter,
       MeterRegistry registry, Clock clock) {
+    this(config, pipeline, stats, limiter, registry, clock, MAX_CONNECTIONS);
+  }
+
+  SyslogServer(PhosorConfig config, Pipeline pipeline, SourceStats stats, ReputationLimiter limiter,
+      MeterRegistry registry, Clock clock, int maxConnections) {
+    this.maxConnections = maxConnections;
     this.config = config;
     this.metrics = new SyslogMetrics(registry);
     this.ingest = new SyslogIngest(pipeline, stats, limiter, metrics, clock);
@@ -154,7 +161,7 @@ public final class SyslogServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            if (metrics.activeConnections.incrementAndGet() > MAX_CONNECTIONS) {
+            if (metrics.activeConnections.incrementAndGet() > maxConnections) {
               metrics.activeConnections.decrementAndGet();
               metrics.connectionsRejected.increment();
               ch.close();

@@ -84,6 +84,10 @@ class SyslogServerTest {
   }
 
   private SyslogServer start(PhosorConfig config, boolean startPipeline) throws Exception {
+    return start(config, startPipeline, SyslogServer.MAX_CONNECTIONS);
+  }
+
+  private SyslogServer start(PhosorConfig config, boolean startPipeline, int maxConnections) throws Exception {
     Journal journal = Journal.open(tmp.resolve("journal"), config.journalSegmentBytes());
     pipeline = new Pipeline(config, new EventParser(clock), new Redactor(config.redact()), journal, stats, registry,
         clock);
@@ -92,7 +96,8 @@ class SyslogServerTest {
       pipeline.start();
     }
     server = new SyslogServer(config, pipeline, stats,
-        new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock), registry, clock);
+        new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock), registry, clock,
+        maxConnections);
     server.start();
     return server;
   }
@@ -320,6 +325,29 @@ class SyslogServerTest {
       assertThatThrownBy(() -> start(config, true)).isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("syslog UDP port " + port + " is already in use (PHOSOR_SYSLOG_PORT)");
     }
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedAndCounted() throws Exception {
+    start(config(Map.of()), true, 2);
+    try (Socket one = new Socket(LOCALHOST, server.tcpPort());
+        Socket two = new Socket(LOCALHOST, server.tcpPort())) {
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> registry.get("phosor_syslog_connections_active").gauge().value() == 2);
+      Socket three = new Socket(LOCALHOST, server.tcpPort());
+      toClose.add(three);
+      three.setSoTimeout(5000);
+      assertThat(three.getInputStream().read()).isEqualTo(-1);
+      assertThat(meter("phosor_syslog_connections_rejected")).isEqualTo(1);
+      one.getOutputStream().write("<13>one\n".getBytes(StandardCharsets.UTF_8));
+      two.getOutputStream().write("<13>two\n".getBytes(StandardCharsets.UTF_8));
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
+    }
+    // Closed connections free their slots.
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> registry.get("phosor_syslog_connections_active").gauge().value() == 0);
+    sendTcp(server.tcpPort(), "<13>three\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 3);
   }
 
   @Test
