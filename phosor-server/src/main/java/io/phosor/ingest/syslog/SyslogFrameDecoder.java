@@ -38,6 +38,11 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
   /** Stops at the end of a non-transparent frame: LF, or NUL (RFC 6587 section 3.4.2). */
   private static final ByteProcessor NOT_TRAILER = b -> b != '\n' && b != 0;
 
+  /** Outcomes of reading an octet-counted frame. */
+  private static final int DONE = 0;
+  private static final int NEED_MORE = 1;
+  private static final int INVALID_LENGTH = 2;
+
   private final int maxFrameBytes;
   /** Octets still to skip of an oversized octet-counted frame. */
   private long discardOctets;
@@ -87,10 +92,6 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
       }
     }
   }
-
-  private static final int DONE = 0;
-  private static final int NEED_MORE = 1;
-  private static final int INVALID_LENGTH = 2;
 
   /** Reads {@code MSG-LEN SP SYSLOG-MSG} at the reader index (RFC 6587 section 3.4.1). */
   private int decodeOctetCounted(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
