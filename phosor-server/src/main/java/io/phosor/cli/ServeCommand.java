@@ -37,6 +37,9 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       System.err.println("phosor: " + e.getMessage());
       return 2;
+    } catch (java.io.UncheckedIOException e) {
+      System.err.println("phosor: " + e.getCause().getMessage());
+      return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
