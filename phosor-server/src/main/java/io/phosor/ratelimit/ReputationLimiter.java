@@ -1,29 +1,294 @@
 package io.phosor.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Adaptive per-source rate limiting (SPEC section 4): STUB, to be replaced by the real limiter.
+ * Adaptive per-source rate limiting (SPEC section 4).
+ *
+ * <p>Each source key (sender IP, token id, source name) has a reputation from 0 to 100 and a token
+ * bucket (the classic algorithm, e.g. Tanenbaum, <i>Computer Networks</i>, 5.4.2) whose size and
+ * refill rate follow the reputation:
+ * <ul>
+ *   <li><b>Rate function.</b> {@code f(r) = max(0.10, r / 100)}: reputation 100 allows 100 % of
+ *       {@code perSecond}, 50 allows 50 %, 10 and below allow the 10 % floor. The bucket refills at
+ *       {@code perSecond * f(r)} events/s and holds {@code max(burst, perSecond) * f(r)} events. New
+ *       sources start at reputation 100 with a full bucket.
+ *   <li><b>Violation.</b> A request for more events than the bucket holds is refused and is a
+ *       violation: reputation drops by 10 and the source is blocked for {@code 2^n} seconds, n being the
+ *       violations since the backoff was last reset (2 s, 4 s, 8 s, ...), capped at 1 hour. While
+ *       blocked, every request is refused with the remaining block as Retry-After. Every refused event
+ *       is counted per source. One WARN is logged per block, never per event.
+ *   <li><b>Recovery.</b> From the end of a block, every 10 s without a violation (sending within the
+ *       limit or sending nothing) gives back 1 point of reputation, up to 100 (so 10 points, one
+ *       violation, take 100 s). After 10 minutes without a violation the backoff resets to 2 s.
+ *   <li><b>Memory bound.</b> At most {@code maxKeys} sources are remembered (Caffeine, whose admission
+ *       policy keeps frequent senders when a flood of one-off spoofed addresses arrives). A source idle
+ *       for 1 hour is forgotten once it would be back at full reputation with its backoff reset, so
+ *       forgetting it never lets a misbehaving source off lightly.
+ * </ul>
+ *
+ * <p>Thread-safe. The hot path is a lock-free cache read and one uncontended per-source lock; a blocked
+ * source is refused without taking any lock. All time comes from the injected {@link Clock}; a clock
+ * that steps backwards is treated as if no time had passed.
  */
 public final class ReputationLimiter {
+  /** Reputation of a source never seen before: trusted until it misbehaves (SPEC section 4). */
+  static final int INITIAL_REPUTATION = 100;
+  /** Highest reputation. */
+  static final int MAX_REPUTATION = 100;
+  /** Reputation lost per violation: ten violations take a trusted source down to the floor. */
+  static final int VIOLATION_PENALTY = 10;
+  /** Share of the full rate left at the lowest reputations, so a noisy but real source still gets through. */
+  static final double RATE_FLOOR = 0.10;
+  /** First block; doubles with every consecutive violation (SPEC: 2 s, 4 s, 8 s, ...). */
+  static final long BASE_BLOCK_MILLIS = 2_000;
+  /** Longest block (SPEC: up to 1 hour). */
+  static final long MAX_BLOCK_MILLIS = 3_600_000;
+  /** Clean time that earns back one reputation point: 100 points in under 17 minutes. */
+  static final long RECOVERY_MILLIS_PER_POINT = 10_000;
+  /** Clean time after which the next violation blocks for 2 s again instead of doubling. */
+  static final long BACKOFF_RESET_MILLIS = 600_000;
+  /** Idle time after which a source at full reputation is forgotten. */
+  static final long IDLE_EVICTION_MILLIS = 3_600_000;
+  /** Default bound on remembered sources: about 20 MB of state at ~200 bytes a source. */
+  public static final int DEFAULT_MAX_KEYS = 100_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger("phosor.ratelimit");
+
   private final double perSecond;
-  private final double burst;
+  private final double capacity;
   private final Clock clock;
+  private final Cache<String, SourceState> sources;
+  private final LongAdder refusedTotal = new LongAdder();
 
   /** {@code perSecond} is the rate of a source with reputation 100 (0 disables limiting). */
   public ReputationLimiter(double perSecond, double burst, Clock clock) {
+    this(perSecond, burst, clock, DEFAULT_MAX_KEYS);
+  }
+
+  /** As {@link #ReputationLimiter(double, double, Clock)}, remembering at most {@code maxKeys} sources. */
+  public ReputationLimiter(double perSecond, double burst, Clock clock, int maxKeys) {
+    if (!(perSecond >= 0) || Double.isInfinite(perSecond)) {
+      throw new IllegalArgumentException("rate_limit.per_second must be a finite number >= 0, was " + perSecond);
+    }
+    if (!(burst >= 0) || Double.isInfinite(burst)) {
+      throw new IllegalArgumentException("rate_limit.burst must be a finite number >= 0, was " + burst);
+    }
+    if (maxKeys < 1) {
+      throw new IllegalArgumentException("maxKeys must be >= 1, was " + maxKeys);
+    }
     this.perSecond = perSecond;
-    this.burst = burst;
-    this.clock = clock;
+    this.capacity = Math.max(burst, perSecond);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sources = perSecond == 0 ? null : Caffeine.newBuilder()
+        .maximumSize(maxKeys)
+        .expireAfter(new IdleExpiry())
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .executor(Runnable::run)
+        .build();
+  }
+
+  /** True when limiting is on ({@code perSecond > 0}). */
+  public boolean enabled() {
+    return sources != null;
   }
 
   /** Asks to let {@code events} events from source {@code key} through. */
   public Decision tryAcquire(String key, int events) {
-    return Decision.ALLOW;
+    if (sources == null || events <= 0) {
+      if (events < 0) {
+        throw new IllegalArgumentException("events must be >= 0, was " + events);
+      }
+      return Decision.ALLOW;
+    }
+    long now = clock.millis();
+    SourceState s = sources.getIfPresent(key);
+    if (s == null) {
+      s = sources.get(key, k -> new SourceState(k, now, capacity));
+    }
+    long until = s.blockedUntil;
+    if (now < until) { // fast path while blocked: no lock
+      return refuse(s, events, until - now);
+    }
+    Violation violation;
+    synchronized (s) {
+      until = s.blockedUntil;
+      if (now < until) {
+        violation = null;
+      } else {
+        settle(s, now);
+        if (now - s.windowStart >= 1_000) {
+          s.windowStart = now;
+          s.windowCount = 0;
+        }
+        s.windowCount += events;
+        if (events <= s.tokens) {
+          s.tokens -= events;
+          return Decision.ALLOW;
+        }
+        violation = violate(s, now);
+        until = s.blockedUntil;
+      }
+    }
+    if (violation != null) {
+      sources.put(key, s); // re-evaluates the idle expiry now that the source must be remembered longer
+      LOG.warn("[RATE_LIMIT] {} exceeded limit: {}/{} (violations: {}, reputation: {}); blocked for {}s",
+          key, violation.requested, violation.limit, violation.violations, violation.reputation,
+          violation.blockMillis / 1000);
+    }
+    return refuse(s, events, until - now);
   }
 
-  /** What the limiter knows about {@code key}, or null when it has never seen it. */
+  /** What the limiter knows about {@code key}, or null when it has never seen it (or has forgotten it). */
   public SourceReputation reputation(String key) {
-    return null;
+    if (sources == null) {
+      return null;
+    }
+    SourceState s = sources.policy().getIfPresentQuietly(key);
+    if (s == null) {
+      return null;
+    }
+    long now = clock.millis();
+    synchronized (s) {
+      settle(s, now);
+      return s.view(now, perSecond);
+    }
+  }
+
+  /** Every remembered source, lowest reputation first (then by key). */
+  public List<SourceReputation> snapshot() {
+    if (sources == null) {
+      return List.of();
+    }
+    long now = clock.millis();
+    List<SourceReputation> out = new ArrayList<>();
+    for (SourceState s : sources.asMap().values()) {
+      synchronized (s) {
+        settle(s, now);
+        out.add(s.view(now, perSecond));
+      }
+    }
+    out.sort(Comparator.comparingInt(SourceReputation::reputation).thenComparing(SourceReputation::key));
+    return out;
+  }
+
+  /** Events refused since start, all sources together (forgotten sources included). */
+  public long refusedTotal() {
+    return refusedTotal.sum();
+  }
+
+  /** How many sources are remembered now (approximate until pending maintenance has run). */
+  public long trackedSources() {
+    return sources == null ? 0 : sources.estimatedSize();
+  }
+
+  /** Runs pending cache maintenance (eviction, expiry) now; for tests and metrics. */
+  void cleanUp() {
+    if (sources != null) {
+      sources.cleanUp();
+    }
+  }
+
+  /** The rate function f(r): share of the full rate and burst allowed at reputation {@code r}. */
+  static double rateFactor(int reputation) {
+    return Math.max(RATE_FLOOR, reputation / (double) MAX_REPUTATION);
+  }
+
+  /** Block length for the {@code n}-th consecutive violation (n >= 1): 2^n seconds, at most 1 hour. */
+  static long blockMillis(int n) {
+    if (n >= 31) {
+      return MAX_BLOCK_MILLIS;
+    }
+    return Math.min(MAX_BLOCK_MILLIS, BASE_BLOCK_MILLIS << (n - 1));
+  }
+
+  private Decision refuse(SourceState s, int events, long remainingMillis) {
+    s.addRefused(events);
+    refusedTotal.add(events);
+    return new Decision(false, Duration.ofMillis(remainingMillis));
+  }
+
+  /** Brings the bucket, reputation and backoff up to {@code now}; lock held, not blocked. */
+  private void settle(SourceState s, long now) {
+    if (now <= s.lastRefill) {
+      return; // no time passed, or the clock stepped back
+    }
+    // Refill for the elapsed time at the rate the source had during it (recovery applies after).
+    double factor = rateFactor(s.reputation);
+    s.tokens = Math.min(capacity * factor, s.tokens + (now - s.lastRefill) * perSecond * factor / 1000.0);
+    s.lastRefill = now;
+    if (now < s.blockedUntil) {
+      return; // reputation only recovers once the block is over
+    }
+    if (s.reputation < MAX_REPUTATION) {
+      long points = (now - s.cleanSince) / RECOVERY_MILLIS_PER_POINT;
+      if (points > 0) {
+        s.reputation = (int) Math.min(MAX_REPUTATION, s.reputation + points);
+        s.cleanSince += points * RECOVERY_MILLIS_PER_POINT;
+      }
+    } else {
+      s.cleanSince = now;
+    }
+    if (s.consecutive > 0 && now - s.lastBlockEnd >= BACKOFF_RESET_MILLIS) {
+      s.consecutive = 0;
+    }
+  }
+
+  /** Records a violation at {@code now}; lock held. */
+  private Violation violate(SourceState s, long now) {
+    long limit = Math.round(perSecond * rateFactor(s.reputation));
+    s.reputation = Math.max(0, s.reputation - VIOLATION_PENALTY);
+    s.consecutive++;
+    s.violations++;
+    long block = blockMillis(s.consecutive);
+    long end = now + block;
+    s.blockedUntil = end;
+    s.lastBlockEnd = end;
+    s.cleanSince = end;
+    s.tokens = Math.min(s.tokens, capacity * rateFactor(s.reputation));
+    long recovery = (MAX_REPUTATION - s.reputation) * RECOVERY_MILLIS_PER_POINT;
+    s.forgettableAt = end + Math.max(recovery, BACKOFF_RESET_MILLIS);
+    return new Violation(s.windowCount, limit, s.violations, s.reputation, block);
+  }
+
+  /** What the WARN line reports about a violation. */
+  private record Violation(long requested, long limit, long violations, int reputation, long blockMillis) {}
+
+  /**
+   * Forget a source after {@link #IDLE_EVICTION_MILLIS} without requests, but never before it would
+   * have recovered full reputation and a reset backoff.
+   */
+  private static final class IdleExpiry implements Expiry<String, SourceState> {
+    @Override
+    public long expireAfterCreate(String key, SourceState s, long currentTime) {
+      return ttl(s, currentTime);
+    }
+
+    @Override
+    public long expireAfterUpdate(String key, SourceState s, long currentTime, long currentDuration) {
+      return ttl(s, currentTime);
+    }
+
+    @Override
+    public long expireAfterRead(String key, SourceState s, long currentTime, long currentDuration) {
+      return ttl(s, currentTime);
+    }
+
+    private static long ttl(SourceState s, long nowNanos) {
+      long untilForgettable = s.forgettableAt - TimeUnit.NANOSECONDS.toMillis(nowNanos);
+      return TimeUnit.MILLISECONDS.toNanos(Math.max(IDLE_EVICTION_MILLIS, untilForgettable));
+    }
   }
 }
