@@ -1,16 +1,15 @@
 package io.phosor.ratelimit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +32,18 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Recovery.</b> From the end of a block, every 10 s without a violation (sending within the
  *       limit or sending nothing) gives back 1 point of reputation, up to 100 (so 10 points, one
  *       violation, take 100 s). After 10 minutes without a violation the backoff resets to 2 s.
- *   <li><b>Memory bound.</b> At most {@code maxKeys} sources are remembered (Caffeine, whose admission
- *       policy keeps frequent senders when a flood of one-off spoofed addresses arrives). A source idle
- *       for 1 hour is forgotten once it would be back at full reputation with its backoff reset, so
- *       forgetting it never lets a misbehaving source off lightly.
+ *   <li><b>Memory bound.</b> At most {@code maxKeys} sources are remembered. A source idle for 1 hour is
+ *       forgotten once it would be back at full reputation with its backoff reset (swept at most once a
+ *       minute), so forgetting never lets a misbehaving source off lightly. When a flood of new keys (e.g.
+ *       spoofed UDP senders) fills the table, a sweep brings it down to 90 % of {@code maxKeys}: first
+ *       sources in good standing (full reputation, no backoff: forgetting them changes nothing but a
+ *       partly used bucket), least recently seen first, and only then misbehaving ones, those nearest
+ *       to recovery first.
  * </ul>
  *
- * <p>Thread-safe. The hot path is a lock-free cache read and one uncontended per-source lock; a blocked
- * source is refused without taking any lock. All time comes from the injected {@link Clock}; a clock
+ * <p>Thread-safe. The hot path is a {@link ConcurrentHashMap} read and one uncontended per-source lock
+ * (no global lock); a blocked source is refused without taking any lock. Sweeps run on the calling
+ * thread, one at a time, amortized over at least {@code maxKeys / 10} new sources. All time comes from the injected {@link Clock}; a clock
  * that steps backwards is treated as if no time had passed.
  */
 public final class ReputationLimiter {
@@ -64,14 +67,22 @@ public final class ReputationLimiter {
   static final long IDLE_EVICTION_MILLIS = 3_600_000;
   /** Default bound on remembered sources: about 20 MB of state at ~200 bytes a source. */
   public static final int DEFAULT_MAX_KEYS = 100_000;
+  /** A full table is swept down to this share of maxKeys, so sweeps are rare even during a flood. */
+  static final double LOW_WATER = 0.90;
+  /** How often idle sources are looked for when the table is not full. */
+  static final long IDLE_SWEEP_MILLIS = 60_000;
 
   private static final Logger LOG = LoggerFactory.getLogger("phosor.ratelimit");
 
   private final double perSecond;
   private final double capacity;
   private final Clock clock;
-  private final Cache<String, SourceState> sources;
+  private final int maxKeys;
+  private final ConcurrentHashMap<String, SourceState> sources;
   private final LongAdder refusedTotal = new LongAdder();
+  private final LongAdder forgotten = new LongAdder();
+  private final ReentrantLock sweeping = new ReentrantLock();
+  private volatile long nextIdleSweep;
 
   /** {@code perSecond} is the rate of a source with reputation 100 (0 disables limiting). */
   public ReputationLimiter(double perSecond, double burst, Clock clock) {
@@ -92,12 +103,9 @@ public final class ReputationLimiter {
     this.perSecond = perSecond;
     this.capacity = Math.max(burst, perSecond);
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.sources = perSecond == 0 ? null : Caffeine.newBuilder()
-        .maximumSize(maxKeys)
-        .expireAfter(new IdleExpiry())
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .executor(Runnable::run)
-        .build();
+    this.maxKeys = maxKeys;
+    this.sources = perSecond == 0 ? null : new ConcurrentHashMap<>();
+    this.nextIdleSweep = clock.millis() + IDLE_SWEEP_MILLIS;
   }
 
   /** True when limiting is on ({@code perSecond > 0}). */
@@ -114,41 +122,57 @@ public final class ReputationLimiter {
       return Decision.ALLOW;
     }
     long now = clock.millis();
-    SourceState s = sources.getIfPresent(key);
-    if (s == null) {
-      s = sources.get(key, k -> new SourceState(k, now, capacity));
+    if (now >= nextIdleSweep) {
+      sweep(now, false);
     }
-    long until = s.blockedUntil;
-    if (now < until) { // fast path while blocked: no lock
+    while (true) {
+      SourceState s = sources.get(key);
+      if (s == null) {
+        s = admit(key, now);
+      }
+      long until = s.blockedUntil;
+      if (now < until) { // fast path while blocked: no lock
+        return refuse(s, events, until - now);
+      }
+      Violation violation;
+      synchronized (s) {
+        if (s.evicted) {
+          continue; // dropped by a sweep between the lookup and the lock: use the new state
+        }
+        until = s.blockedUntil;
+        if (now < until) {
+          violation = null;
+        } else {
+          settle(s, now);
+          s.lastSeen = now;
+          if (now - s.windowStart >= 1_000) {
+            s.windowStart = now;
+            s.windowCount = 0;
+          }
+          s.windowCount += events;
+          if (events <= s.tokens) {
+            s.tokens -= events;
+            return Decision.ALLOW;
+          }
+          violation = violate(s, now);
+          until = s.blockedUntil;
+        }
+      }
+      if (violation != null) {
+        LOG.warn("[RATE_LIMIT] {} exceeded limit: {}/{} (violations: {}, reputation: {}); blocked for {}s",
+            key, violation.requested, violation.limit, violation.violations, violation.reputation,
+            violation.blockMillis / 1000);
+      }
       return refuse(s, events, until - now);
     }
-    Violation violation;
-    synchronized (s) {
-      until = s.blockedUntil;
-      if (now < until) {
-        violation = null;
-      } else {
-        settle(s, now);
-        if (now - s.windowStart >= 1_000) {
-          s.windowStart = now;
-          s.windowCount = 0;
-        }
-        s.windowCount += events;
-        if (events <= s.tokens) {
-          s.tokens -= events;
-          return Decision.ALLOW;
-        }
-        violation = violate(s, now);
-        until = s.blockedUntil;
-      }
+  }
+
+  /** Creates the state of a new source, sweeping first when the table is full. */
+  private SourceState admit(String key, long now) {
+    if (sources.size() >= maxKeys) {
+      sweep(now, true);
     }
-    if (violation != null) {
-      sources.put(key, s); // re-evaluates the idle expiry now that the source must be remembered longer
-      LOG.warn("[RATE_LIMIT] {} exceeded limit: {}/{} (violations: {}, reputation: {}); blocked for {}s",
-          key, violation.requested, violation.limit, violation.violations, violation.reputation,
-          violation.blockMillis / 1000);
-    }
-    return refuse(s, events, until - now);
+    return sources.computeIfAbsent(key, k -> new SourceState(k, now, capacity));
   }
 
   /** What the limiter knows about {@code key}, or null when it has never seen it (or has forgotten it). */
@@ -156,12 +180,15 @@ public final class ReputationLimiter {
     if (sources == null) {
       return null;
     }
-    SourceState s = sources.policy().getIfPresentQuietly(key);
+    SourceState s = sources.get(key);
     if (s == null) {
       return null;
     }
     long now = clock.millis();
     synchronized (s) {
+      if (s.evicted) {
+        return null;
+      }
       settle(s, now);
       return s.view(now, perSecond);
     }
@@ -174,10 +201,12 @@ public final class ReputationLimiter {
     }
     long now = clock.millis();
     List<SourceReputation> out = new ArrayList<>();
-    for (SourceState s : sources.asMap().values()) {
+    for (SourceState s : sources.values()) {
       synchronized (s) {
-        settle(s, now);
-        out.add(s.view(now, perSecond));
+        if (!s.evicted) {
+          settle(s, now);
+          out.add(s.view(now, perSecond));
+        }
       }
     }
     out.sort(Comparator.comparingInt(SourceReputation::reputation).thenComparing(SourceReputation::key));
@@ -189,16 +218,109 @@ public final class ReputationLimiter {
     return refusedTotal.sum();
   }
 
-  /** How many sources are remembered now (approximate until pending maintenance has run). */
+  /** How many sources are remembered now (at most {@code maxKeys}). */
   public long trackedSources() {
-    return sources == null ? 0 : sources.estimatedSize();
+    return sources == null ? 0 : sources.size();
   }
 
-  /** Runs pending cache maintenance (eviction, expiry) now; for tests and metrics. */
+  /** Sources forgotten so far, idle or to make room. */
+  public long forgottenSources() {
+    return forgotten.sum();
+  }
+
+  /** Forgets idle, recovered sources now instead of at the next periodic sweep; for tests. */
   void cleanUp() {
     if (sources != null) {
-      sources.cleanUp();
+      sweep(clock.millis(), false);
     }
+  }
+
+  /**
+   * Forgets idle sources that have fully recovered and, when {@code makeRoom}, then good-standing sources
+   * (least recently seen first) and finally misbehaving ones (nearest to recovery first), down to
+   * {@link #LOW_WATER} of maxKeys.
+   * One sweeper at a time; callers that find a sweep running go on (the table may briefly hold a few
+   * more than maxKeys).
+   */
+  private void sweep(long now, boolean makeRoom) {
+    if (!sweeping.tryLock()) {
+      return;
+    }
+    try {
+      nextIdleSweep = now + IDLE_SWEEP_MILLIS;
+      if (makeRoom && sources.size() < maxKeys) {
+        return; // another thread made room meanwhile
+      }
+      long[] goodLastSeen = new long[sources.size() + 16];
+      long[] badForgettableAt = new long[goodLastSeen.length];
+      int good = 0;
+      int bad = 0;
+      for (SourceState s : sources.values()) {
+        synchronized (s) {
+          settle(s, now);
+          if (s.forgettable(now)) {
+            drop(s);
+          } else if (makeRoom && good < goodLastSeen.length && bad < badForgettableAt.length) {
+            if (s.inGoodStanding(now)) {
+              goodLastSeen[good++] = s.lastSeen;
+            } else {
+              badForgettableAt[bad++] = s.forgettableAt;
+            }
+          }
+        }
+      }
+      if (!makeRoom) {
+        return;
+      }
+      int excess = sources.size() - (int) (maxKeys * LOW_WATER);
+      if (excess <= 0) {
+        return;
+      }
+      int fromGood = Math.min(excess, good);
+      if (fromGood > 0) {
+        dropOldest(now, true, nthSmallest(goodLastSeen, good, fromGood), fromGood);
+      }
+      int fromBad = excess - fromGood;
+      if (fromBad > 0 && bad > 0) {
+        dropOldest(now, false, nthSmallest(badForgettableAt, bad, Math.min(fromBad, bad)), fromBad);
+      }
+    } finally {
+      sweeping.unlock();
+    }
+  }
+
+  /**
+   * Drops up to {@code limit} sources of the given standing whose order key is at most {@code cutoff}:
+   * for good standing the time last seen, for misbehaving sources the time they would become forgettable.
+   */
+  private void dropOldest(long now, boolean goodStanding, long cutoff, int limit) {
+    int dropped = 0;
+    for (SourceState s : sources.values()) {
+      if (dropped >= limit) {
+        return;
+      }
+      synchronized (s) {
+        boolean standing = s.inGoodStanding(now);
+        if (!s.evicted && standing == goodStanding && (standing ? s.lastSeen : s.forgettableAt) <= cutoff) {
+          drop(s);
+          dropped++;
+        }
+      }
+    }
+  }
+
+  /** Lock held: removes {@code s} from the table and tells holders to look again. */
+  private void drop(SourceState s) {
+    s.evicted = true;
+    sources.remove(s.key, s);
+    forgotten.increment();
+  }
+
+  /** The {@code k}-th smallest (1-based) of the first {@code n} values. */
+  private static long nthSmallest(long[] values, int n, int k) {
+    long[] copy = Arrays.copyOf(values, n);
+    Arrays.sort(copy);
+    return copy[k - 1];
   }
 
   /** The rate function f(r): share of the full rate and burst allowed at reputation {@code r}. */
@@ -265,30 +387,4 @@ public final class ReputationLimiter {
 
   /** What the WARN line reports about a violation. */
   private record Violation(long requested, long limit, long violations, int reputation, long blockMillis) {}
-
-  /**
-   * Forget a source after {@link #IDLE_EVICTION_MILLIS} without requests, but never before it would
-   * have recovered full reputation and a reset backoff.
-   */
-  private static final class IdleExpiry implements Expiry<String, SourceState> {
-    @Override
-    public long expireAfterCreate(String key, SourceState s, long currentTime) {
-      return ttl(s, currentTime);
-    }
-
-    @Override
-    public long expireAfterUpdate(String key, SourceState s, long currentTime, long currentDuration) {
-      return ttl(s, currentTime);
-    }
-
-    @Override
-    public long expireAfterRead(String key, SourceState s, long currentTime, long currentDuration) {
-      return ttl(s, currentTime);
-    }
-
-    private static long ttl(SourceState s, long nowNanos) {
-      long untilForgettable = s.forgettableAt - TimeUnit.NANOSECONDS.toMillis(nowNanos);
-      return TimeUnit.MILLISECONDS.toNanos(Math.max(IDLE_EVICTION_MILLIS, untilForgettable));
-    }
-  }
 }

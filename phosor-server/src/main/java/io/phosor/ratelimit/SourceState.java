@@ -6,8 +6,8 @@ import java.time.Instant;
 
 /**
  * The limiter's memory of one source: token bucket, reputation, backoff. Mutable; every field except
- * {@link #blockedUntil}, {@link #refused} and {@link #forgettableAt} is guarded by the instance lock.
- * Those three are volatile so that the hot "still blocked" path and the cache's expiry need no lock.
+ * {@link #blockedUntil} and {@link #refused} is guarded by the instance lock. Those two are volatile so
+ * that the hot "still blocked" path needs no lock.
  */
 final class SourceState {
   private static final VarHandle REFUSED;
@@ -25,6 +25,8 @@ final class SourceState {
   double tokens;
   /** When {@link #tokens} was last refilled, epoch millis. */
   long lastRefill;
+  /** When the source last asked while not blocked, epoch millis. */
+  long lastSeen;
   /** 0 (hostile) to 100 (trusted). */
   int reputation;
   /** From when clean behaviour earns back reputation, epoch millis (the end of the last block). */
@@ -35,6 +37,8 @@ final class SourceState {
   int consecutive;
   /** Violations ever (while the limiter remembers the source). */
   long violations;
+  /** Set, under the lock, when the limiter has dropped this state: a holder must look the key up again. */
+  boolean evicted;
   /** Start of the current one-second reporting window, epoch millis (only for the WARN line). */
   long windowStart;
   /** Events requested in the current reporting window (only for the WARN line). */
@@ -45,12 +49,13 @@ final class SourceState {
   /** Events refused so far; updated through {@link #REFUSED} without the lock. */
   volatile long refused;
   /** Before this instant (epoch millis) the source may not be forgotten even when idle. */
-  volatile long forgettableAt;
+  long forgettableAt;
 
   SourceState(String key, long now, double capacity) {
     this.key = key;
     this.tokens = capacity;
     this.lastRefill = now;
+    this.lastSeen = now;
     this.reputation = ReputationLimiter.INITIAL_REPUTATION;
     this.cleanSince = now;
     this.windowStart = now;
@@ -58,6 +63,16 @@ final class SourceState {
 
   void addRefused(long events) {
     REFUSED.getAndAdd(this, events);
+  }
+
+  /** Lock held: true when nothing would be lost by forgetting the source (idle, recovered, not blocked). */
+  boolean forgettable(long now) {
+    return now - lastSeen >= ReputationLimiter.IDLE_EVICTION_MILLIS && now >= forgettableAt;
+  }
+
+  /** Lock held: a source a fresh state would treat the same (full reputation, no backoff, not blocked). */
+  boolean inGoodStanding(long now) {
+    return reputation == ReputationLimiter.MAX_REPUTATION && consecutive == 0 && now >= blockedUntil;
   }
 
   /** Called with the lock held: a consistent picture of the source at {@code now}. */

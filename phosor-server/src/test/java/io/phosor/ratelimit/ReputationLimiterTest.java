@@ -256,12 +256,38 @@ class ReputationLimiterTest {
         bounded.tryAcquire("10.0.0.66", 1);
       }
     }
-    bounded.cleanUp();
 
     assertThat(bounded.trackedSources()).isLessThanOrEqualTo(1_000);
     assertThat(bounded.snapshot()).hasSizeLessThanOrEqualTo(1_000);
-    assertThat(bounded.reputation("10.0.0.66")).as("the frequent sender survives the flood").isNotNull();
+    assertThat(bounded.forgottenSources()).isGreaterThanOrEqualTo(200_000 + 1 - 1_000);
+    assertThat(bounded.reputation("10.0.0.66")).as("the blocked sender survives the flood").isNotNull();
     assertThat(bounded.tryAcquire("10.0.0.66", 1).allowed()).isFalse();
+  }
+
+  @Test
+  void whenTheTableIsFullSourcesInGoodStandingAreForgottenBeforeMisbehavingOnes() {
+    ReputationLimiter bounded = new ReputationLimiter(RATE, BURST, clock, 10);
+    for (int i = 0; i < 3; i++) {
+      bounded.tryAcquire("bad-" + i, TOO_MANY);
+    }
+    for (int i = 0; i < 7; i++) {
+      clock.advance(Duration.ofMillis(1));
+      bounded.tryAcquire("good-" + i, 1);
+    }
+    bounded.tryAcquire("new", 1); // the table is full: a sweep forgets the oldest good one (down to 9), then "new" gets in
+
+    assertThat(bounded.trackedSources()).isEqualTo(10);
+    assertThat(bounded.snapshot()).extracting(SourceReputation::key).contains("bad-0", "bad-1", "bad-2", "new")
+        .doesNotContain("good-0");
+  }
+
+  @Test
+  void idleSourcesAreSweptOnceAMinuteWithoutHelp() {
+    limiter.tryAcquire("10.0.0.1", 1);
+    clock.advance(Duration.ofMinutes(61));
+    limiter.tryAcquire("10.0.0.2", 1);
+    assertThat(limiter.trackedSources()).isEqualTo(1);
+    assertThat(limiter.forgottenSources()).isEqualTo(1);
   }
 
   @Test
