@@ -115,6 +115,7 @@ public final class ReputationLimiter {
 
   /** Asks to let {@code events} events from source {@code key} through. */
   public Decision tryAcquire(String key, int events) {
+    Objects.requireNonNull(key, "key");
     if (sources == null || events <= 0) {
       if (events < 0) {
         throw new IllegalArgumentException("events must be >= 0, was " + events);
