@@ -6,8 +6,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Events over HTTP with {@link HttpClient}: NDJSON to the webhook ({@code Authorization: Bearer}) or
@@ -23,6 +25,9 @@ final class HttpTransport implements Transport {
   private final Semaphore slots;
   private final int concurrency;
   private final Tally tally;
+  /** Request id to its number of events, until the answer is counted (by the callback or by close). */
+  private final ConcurrentHashMap<Long, Integer> inFlight = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
 
   HttpTransport(LoadOptions o, Tally tally) {
     this.hec = o.protocol() == LoadOptions.Protocol.HEC;
@@ -52,9 +57,14 @@ final class HttpTransport implements Transport {
       request.header("Authorization", authorization);
     }
     int events = batch.size();
+    long id = ids.incrementAndGet();
     slots.acquire();
+    inFlight.put(id, events);
     client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
       try {
+        if (inFlight.remove(id) == null) {
+          return; // close() gave up on this request and counted it already
+        }
         if (error != null) {
           tally.failed(events, error.getCause() != null ? error.getCause() : error);
         } else {
@@ -72,7 +82,12 @@ final class HttpTransport implements Transport {
     try {
       // every request has its own timeout, so in-flight answers arrive (or fail) within it
       if (!slots.tryAcquire(concurrency, timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
-        tally.failed(0, new IllegalStateException("requests still in flight after " + timeout));
+        for (Long id : inFlight.keySet()) {
+          Integer events = inFlight.remove(id);
+          if (events != null) {
+            tally.failed(events, new IllegalStateException("no answer within " + timeout));
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. The hot path is a {@link ConcurrentHashMap} read and one uncontended per-source lock
  * (no global lock); a blocked source is refused without taking any lock. Sweeps run on the calling
- * thread, one at a time, amortized over at least {@code maxKeys / 10} new sources. All time comes from the injected {@link Clock}; a clock
+ * thread, one at a time, amortized over at least {@code maxKeys / 10} new sources; only threads
+ * admitting a new source into a full table wait for them. All time comes from the injected {@link Clock}; a clock
  * that steps backwards is treated as if no time had passed.
  */
 public final class ReputationLimiter {
@@ -240,12 +241,14 @@ public final class ReputationLimiter {
    * Forgets idle sources that have fully recovered and, when {@code makeRoom}, then good-standing sources
    * (least recently seen first) and finally misbehaving ones (nearest to recovery first), down to
    * {@link #LOW_WATER} of maxKeys.
-   * One sweeper at a time; callers that find a sweep running go on (the table may briefly hold a few
-   * more than maxKeys).
+   * One sweeper at a time: a caller that needs room waits for a running sweep and then looks again,
+   * so the table exceeds maxKeys by at most the number of threads admitting new sources at once.
    */
   private void sweep(long now, boolean makeRoom) {
-    if (!sweeping.tryLock()) {
-      return;
+    if (makeRoom) {
+      sweeping.lock(); // wait for a running sweep, then look again: this is what keeps the bound hard
+    } else if (!sweeping.tryLock()) {
+      return; // an idle sweep is already running
     }
     try {
       nextIdleSweep = now + IDLE_SWEEP_MILLIS;
@@ -273,7 +276,9 @@ public final class ReputationLimiter {
       if (!makeRoom) {
         return;
       }
-      int excess = sources.size() - (int) (maxKeys * LOW_WATER);
+      // Count only what this sweep saw: sources added meanwhile by other threads are not candidates,
+      // and counting them would push the sweep on to misbehaving sources while good ones remain.
+      int excess = good + bad - (int) (maxKeys * LOW_WATER);
       if (excess <= 0) {
         return;
       }

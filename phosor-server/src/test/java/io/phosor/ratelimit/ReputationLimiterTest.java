@@ -371,6 +371,35 @@ class ReputationLimiterTest {
   }
 
   @Test
+  void sweepsRacingWithRequestsLoseNoBlockAndKeepTheBound() throws InterruptedException {
+    ReputationLimiter bounded = new ReputationLimiter(RATE, BURST, clock, 500);
+    bounded.tryAcquire("10.0.0.66", TOO_MANY);
+    List<Thread> workers = new ArrayList<>();
+    List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int id = t;
+      workers.add(Thread.ofPlatform().start(() -> {
+        try {
+          for (int i = 0; i < 20_000; i++) {
+            bounded.tryAcquire("spoofed-" + id + "-" + i, 1);
+            if (bounded.tryAcquire("10.0.0.66", 1).allowed()) {
+              throw new AssertionError("the blocked source got through at " + i);
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(bounded.trackedSources()).as("at most a few over while sweeps race").isLessThanOrEqualTo(500 + 4);
+    assertThat(bounded.reputation("10.0.0.66").refused()).isEqualTo(TOO_MANY + 4 * 20_000L);
+  }
+
+  @Test
   void theSnapshotListsTheWorstSourcesFirst() {
     limiter.tryAcquire("10.0.0.3", 1);
     violate("10.0.0.1", 3);
