@@ -11,4 +11,10 @@ import java.time.Duration;
 public record Decision(boolean allowed, Duration retryAfter) {
   /** The shared "allowed" answer. */
   public static final Decision ALLOW = new Decision(true, Duration.ZERO);
+
+  /** The HTTP {@code Retry-After} value: {@link #retryAfter} in whole seconds, rounded up (RFC 9110 10.2.3). */
+  public long retryAfterSeconds() {
+    long millis = retryAfter.toMillis();
+    return (millis + 999) / 1000;
+  }
 }

@@ -1,0 +1,57 @@
+package io.phosor.load;
+
+/**
+ * One generated event and its three wire forms.
+ *
+ * @param pid process id, or 0 when the program logs without one (sudo)
+ * @param ip the client address in the message, or null
+ * @param user the user name in the message, or null
+ */
+record SampleEvent(long seq, long sentNanos, int pri, String timestamp, String host, String program, int pid,
+    String text, String ip, String user, String runId) {
+
+  /** An RFC 3164 line: {@code <38>Jan  1 00:00:00 web-01 sshd[4121]: Failed password ... seq=7 sent_ns=...}. */
+  String syslogLine() {
+    StringBuilder sb = new StringBuilder(text.length() + 64);
+    sb.append('<').append(pri).append('>').append(timestamp).append(' ').append(host).append(' ').append(program);
+    if (pid != 0) {
+      sb.append('[').append(pid).append(']');
+    }
+    return sb.append(": ").append(text).toString();
+  }
+
+  /** A JSON object for the webhook (field names are the SPEC's aliases), on one line. */
+  String json() {
+    return appendJson(new StringBuilder(text.length() + 200)).toString();
+  }
+
+  /** A Splunk HEC event: {@code {"time":1767225600.123,"host":...,"sourcetype":"syslog","event":{...}}}. */
+  String hec() {
+    StringBuilder sb = new StringBuilder(text.length() + 280);
+    long seconds = sentNanos / 1_000_000_000L;
+    long millis = sentNanos / 1_000_000L % 1_000;
+    sb.append("{\"time\":").append(seconds).append('.');
+    if (millis < 100) {
+      sb.append(millis < 10 ? "00" : "0");
+    }
+    sb.append(millis).append(",\"host\":");
+    Json.quote(sb, host).append(",\"source\":\"phosor-load\",\"sourcetype\":\"syslog\",\"event\":");
+    return appendJson(sb).append('}').toString();
+  }
+
+  private StringBuilder appendJson(StringBuilder sb) {
+    sb.append("{\"message\":");
+    Json.quote(sb, text).append(",\"host\":");
+    Json.quote(sb, host).append(",\"program\":");
+    Json.quote(sb, program);
+    if (ip != null) {
+      Json.quote(sb.append(",\"src_ip\":"), ip);
+    }
+    if (user != null) {
+      Json.quote(sb.append(",\"user\":"), user);
+    }
+    sb.append(",\"load_run\":");
+    Json.quote(sb, runId).append(",\"seq\":").append(seq).append(",\"sent_ns\":").append(sentNanos);
+    return sb.append('}');
+  }
+}
