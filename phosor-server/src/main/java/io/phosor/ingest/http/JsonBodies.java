@@ -15,7 +15,7 @@ import java.util.List;
 /** Reads request bodies that hold one JSON object, an array of objects, or NDJSON / concatenated objects. */
 final class JsonBodies {
   /** Bounds the work one request can cause; larger batches must be split by the sender. */
-  static final int MAX_EVENTS_PER_REQUEST = 100_000;
+  static final int MAX_EVENTS_PER_REQUEST = 10_000;
 
   private JsonBodies() {}
 
