@@ -342,6 +342,132 @@ class FileTailerTest {
     }
   }
 
+  @Test
+  void aCrashAfterARotationIsRecoveredFromTheJournalWithTheNewFilesIdentity() throws IOException {
+    rig = new TailerRig(tmp).start();
+    Path f = rig.log("app.log");
+    appendLines(f, "l", 0, 3);
+    rig.tailer.add(f.toString());
+    eventually().untilAsserted(() -> assertThat(savedOffset(f)).isEqualTo(Files.size(f)));
+    Path old = tmp.resolve("positions-old.json");
+    Files.copy(rig.dataDir.resolve(Positions.FILE_NAME), old);
+    Files.move(f, rig.log("app.log.1"));
+    appendLines(f, "l", 3, 30); // the new file grows past the old file's offset
+    eventually().untilAsserted(() -> assertThat(rig.journaled(f)).hasSize(30));
+    rig.stop();
+    Files.copy(old, rig.dataDir.resolve(Positions.FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
+    appendLines(f, "l", 30, 32);
+    rig.start();
+    eventually().untilAsserted(() -> assertThat(rig.journaled(f)).containsExactlyElementsOf(lines("l", 0, 32)));
+    eventually().during(Duration.ofMillis(600)).until(() -> rig.journaled(f).size() == 32);
+  }
+
+  @Test
+  void twoPathsToTheSameFileAreTailedOnce() throws IOException {
+    rig = new TailerRig(tmp).start();
+    Path f = rig.log("real.log");
+    append(f, "x\n");
+    Path link = Files.createSymbolicLink(rig.log("current.log"), f);
+    rig.tailer.add(f.toString());
+    TailedFile second = rig.tailer.add(link.toString());
+    assertThat(second.path()).isEqualTo(f.toString());
+    assertThat(rig.tailer.list()).hasSize(1);
+  }
+
+  @Test
+  void manyFilesWithRandomWritesRotationsAndRestartsEachGetEveryLineExactlyOnce() throws IOException {
+    long seed = new java.util.Random().nextLong();
+    java.util.Random r = new java.util.Random(seed);
+    rig = new TailerRig(tmp).start();
+    int files = 3;
+    List<Path> paths = new ArrayList<>();
+    List<List<String>> written = new ArrayList<>();
+    StringBuilder[] partial = new StringBuilder[files];
+    int[] rotations = new int[files];
+    for (int i = 0; i < files; i++) {
+      Path p = rig.log("f" + i + ".log");
+      paths.add(p);
+      written.add(new ArrayList<>());
+      partial[i] = new StringBuilder();
+      if (r.nextBoolean()) {
+        append(p, "");
+      }
+      rig.tailer.add(p.toString());
+    }
+    int n = 0;
+    for (int step = 0; step < 40; step++) {
+      int i = r.nextInt(files);
+      Path p = paths.get(i);
+      int op = r.nextInt(10);
+      if (op < 6) {
+        StringBuilder sb = new StringBuilder(partial[i]);
+        partial[i].setLength(0);
+        int k = 1 + r.nextInt(50);
+        for (int j = 0; j < k; j++) {
+          String line = "f" + i + "-" + (n++) + "-" + "z".repeat(r.nextInt(30));
+          written.get(i).add(line);
+          sb.append(line).append(r.nextInt(5) == 0 ? "\r\n" : "\n");
+        }
+        if (r.nextInt(3) == 0) {
+          // leave a line half written; a later write finishes it (possibly after a restart)
+          String line = "f" + i + "-" + (n++) + "-partial";
+          int cut = 1 + r.nextInt(line.length() - 1);
+          sb.append(line, 0, cut);
+          partial[i].append(line.substring(cut)).append('\n');
+          written.get(i).add(line);
+        }
+        append(p, sb.toString());
+      } else if (op < 8) {
+        // rotation by rename; the writer finishes its line first, and we wait until the tailer has
+        // switched before the next one
+        append(p, partial[i].toString());
+        partial[i].setLength(0);
+        awaitAll(paths, written, partial);
+        if (Files.exists(p)) {
+          rotations[i]++;
+          Files.move(p, rig.log("f" + i + ".log." + rotations[i]));
+          if (r.nextBoolean()) {
+            append(p, "");
+          }
+        }
+      } else if (op < 9) {
+        rig.restart();
+      } else {
+        rig.stop();
+        String line = "f" + i + "-" + (n++) + "-while-stopped";
+        written.get(i).add(line);
+        append(p, partial[i] + line + "\n");
+        partial[i].setLength(0);
+        rig.start();
+      }
+    }
+    for (int i = 0; i < files; i++) {
+      append(paths.get(i), partial[i].toString());
+      partial[i].setLength(0);
+    }
+    try {
+      awaitAll(paths, written, partial);
+      eventually().during(Duration.ofMillis(600)).untilAsserted(() -> {
+        for (int i = 0; i < files; i++) {
+          assertThat(rig.journaled(paths.get(i))).hasSameSizeAs(written.get(i));
+        }
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError("seed " + seed + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Waits until every complete line written so far is journaled (a pending partial line is not yet). */
+  private void awaitAll(List<Path> paths, List<List<String>> written, StringBuilder[] partial) {
+    eventually().untilAsserted(() -> {
+      for (int i = 0; i < paths.size(); i++) {
+        List<String> w = written.get(i);
+        List<String> complete = partial[i].isEmpty() ? w : w.subList(0, w.size() - 1);
+        assertThat(rig.journaled(paths.get(i))).containsExactlyElementsOf(complete);
+      }
+    });
+  }
+
   private static List<String> concat(List<String> a, List<String> b) {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
