@@ -39,6 +39,10 @@ public final class FileTailer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileTailer.class);
   /** Poll period: new lines show up within a quarter second, and idle files cost one fstat each. */
   static final long POLL_MILLIS = 200;
+  /** Delay before the next poll when a file has more to read (byte budget or batches in flight). */
+  static final long BEHIND_POLL_MILLIS = 5;
+  /** Polls between checks that may move the journal watermark forward for idle files (~5 s). */
+  static final int WATERMARK_EVERY_POLLS = 25;
   /** Longest a batch may be: small enough to fit a busy queue, large enough to amortize overhead. */
   static final int MAX_BATCH_LINES = 256;
   /** How long close() waits for batches already in the pipeline to reach the journal. */
@@ -60,6 +64,8 @@ public final class FileTailer implements AutoCloseable {
   /** Journal sequence number saved with the positions (see {@link Positions}). */
   private long journalSeq;
   private boolean dirty;
+  private long polls;
+  private long pollsSinceSave;
   private boolean started;
   private volatile boolean closed;
 
@@ -89,7 +95,7 @@ public final class FileTailer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    scheduler.scheduleWithFixedDelay(this::pollAll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    scheduler.execute(this::pollAndReschedule);
   }
 
   /** Starts tailing {@code path}; throws {@link FileAccessException} when it is outside the allowed dirs. */
@@ -205,7 +211,20 @@ public final class FileTailer implements AutoCloseable {
     return new Tail(key, stats.source("file", "file:" + key), pipeline, guard, clock, batchMax, completions::add);
   }
 
-  private void pollAll() {
+  private void pollAndReschedule() {
+    boolean behind = pollAll();
+    if (!closed) {
+      try {
+        scheduler.schedule(this::pollAndReschedule, behind ? BEHIND_POLL_MILLIS : POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  /** Polls every file once; true when one of them has more to read right away. */
+  private boolean pollAll() {
+    boolean behind = false;
     try {
       List<Tail> snapshot;
       synchronized (lock) {
@@ -213,7 +232,7 @@ public final class FileTailer implements AutoCloseable {
       }
       for (Tail t : snapshot) {
         if (closed) {
-          return;
+          return false;
         }
         boolean lookup;
         synchronized (lock) {
@@ -233,18 +252,50 @@ public final class FileTailer implements AutoCloseable {
               dirty = true;
             }
           }
-          t.poll();
+          behind |= t.poll();
         }
       }
       synchronized (lock) {
         commitAll();
-        if (dirty) {
+        if (++polls % WATERMARK_EVERY_POLLS == 0) {
+          raiseWatermarkWhenIdle();
+        }
+        // While catching up, polls come every few ms: save at most about once per period (the
+        // journal scan at start covers whatever the file does not have yet).
+        if (dirty && (!behind || ++pollsSinceSave >= POLL_MILLIS / BEHIND_POLL_MILLIS)) {
           save();
         }
       }
     } catch (Throwable e) {
       // Never let the scheduled task die: a dead poller would silently stop every tail.
       LOG.error("file tailer poll failed: {}", e.toString(), e);
+    }
+    return behind;
+  }
+
+  /**
+   * When no file has anything between the reader and the journal, every line we journal from now on
+   * lands in the newest journal segment or a later one, so the start-up scan (see {@link #restore()})
+   * may begin there. Without this, quiet files next to a busy syslog would make every start scan all
+   * the journal written since their last line. Called with the lock held.
+   */
+  private void raiseWatermarkWhenIdle() {
+    for (Tail t : tails.values()) {
+      if (!t.idle()) {
+        return;
+      }
+    }
+    long newestBase = 0;
+    try (Stream<Path> s = Files.list(journalDir)) {
+      newestBase = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".seg"))
+          .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - 4))).max().orElse(0);
+    } catch (IOException | NumberFormatException e) {
+      return;
+    }
+    if (newestBase - 1 > journalSeq) {
+      journalSeq = newestBase - 1;
+      drainedSeq = Math.max(drainedSeq, journalSeq);
+      dirty = true;
     }
   }
 
@@ -278,6 +329,7 @@ public final class FileTailer implements AutoCloseable {
     try {
       positions.save(new Positions.State(journalSeq, entries));
       dirty = false;
+      pollsSinceSave = 0;
     } catch (IOException e) {
       dirty = true;
       LOG.error("cannot save file positions to {}: {}", positions.file(), e.toString());

@@ -45,7 +45,7 @@ final class Tail {
   /** Bytes read from one file per poll: keeps one busy file from starving the others. */
   static final int MAX_BYTES_PER_POLL = 1 << 20;
   /** Batches of one file that may wait for the journal at once: bounds memory, keeps the pipe full. */
-  static final int MAX_OUTSTANDING_BATCHES = 16;
+  static final int MAX_OUTSTANDING_BATCHES = 32;
   /**
    * Polls a rotated-away (or vanished) file must stay quiet before we let go of it: a writer that has
    * not reopened yet (before logrotate's postrotate signal) still appends to the old inode.
@@ -108,6 +108,8 @@ final class Tail {
   private long lineEnd;
   private boolean lineEndAtNewline;
   private int quietRotatedPolls;
+  /** Set by read(): it stopped before the end of the file. */
+  private boolean behind;
   private boolean failureLogged;
   private String lastError;
 
@@ -181,16 +183,23 @@ final class Tail {
     return out;
   }
 
-  /** One poll: resubmit what the queue refused, read new lines, follow rotation. */
-  void poll() {
+  /**
+   * One poll: resubmit what the queue refused, read new lines, follow rotation. Returns true when it
+   * stopped before the end of the file (byte budget, batches in flight, or a full queue), so the
+   * tailer should poll again soon rather than after a full period.
+   */
+  boolean poll() {
     if (!submitPending()) {
-      return;
+      return true;
     }
     try {
       if (channel == null && !open()) {
-        return;
+        return false;
       }
       boolean gotBytes = read();
+      if (behind) {
+        return true;
+      }
       if (!gotBytes && submitPending()) {
         checkRotation();
       }
@@ -204,6 +213,12 @@ final class Tail {
       }
       closeChannel(false);
     }
+    return false;
+  }
+
+  /** True when nothing of this file is between the reader and the journal. */
+  boolean idle() {
+    return batches.isEmpty();
   }
 
   /** Closes the file (on remove or shutdown) without emitting a partial line. */
@@ -319,13 +334,15 @@ final class Tail {
     List<LineSplitter.Line> out = new ArrayList<>();
     List<Inbound> items = new ArrayList<>();
     long batchEnd = lineEnd;
+    behind = true;
     while (budget > 0 && batches.size() < MAX_OUTSTANDING_BATCHES && !hasUnsent()) {
       if (!gotBytes && truncatedInPlace()) {
-        return true;
+        return true; // behind stays true: read the new content right away
       }
       buf.clear();
       int n = channel.read(buf, readPos);
       if (n <= 0) {
+        behind = false;
         break;
       }
       gotBytes = true;

@@ -468,6 +468,18 @@ class FileTailerTest {
     });
   }
 
+  @Test
+  void aLargeExistingFileIsReadQuicklyInOrder() throws IOException {
+    rig = new TailerRig(tmp).start();
+    Path f = rig.log("big.log");
+    appendLines(f, "line-", 0, 50_000);
+    long start = System.nanoTime();
+    rig.tailer.add(f.toString());
+    eventually().untilAsserted(() -> assertThat(savedOffset(f)).isEqualTo(Files.size(f)));
+    System.out.printf("50000 lines tailed and journaled in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    assertThat(rig.journaled(f)).containsExactlyElementsOf(lines("line-", 0, 50_000));
+  }
+
   private static List<String> concat(List<String> a, List<String> b) {
     List<String> out = new ArrayList<>(a);
     out.addAll(b);
