@@ -43,6 +43,11 @@ public final class FileTailer implements AutoCloseable {
   static final long BEHIND_POLL_MILLIS = 5;
   /** Polls between checks that may move the journal watermark forward for idle files (~5 s). */
   static final int WATERMARK_EVERY_POLLS = 25;
+  /**
+   * Journal segments (newest first) searched for a newly added file's last line: bounds the work an
+   * add can cause (4 x 64 MiB by default); a file last tailed further back is read from its start.
+   */
+  static final int MAX_LOOKUP_SEGMENTS = 4;
   /** Longest a batch may be: small enough to fit a busy queue, large enough to amortize overhead. */
   static final int MAX_BATCH_LINES = 256;
   /** How long close() waits for batches already in the pipeline to reach the journal. */
@@ -420,7 +425,8 @@ public final class FileTailer implements AutoCloseable {
 
   /**
    * The last line journaled for {@code source}, newest segment first so that a recently tailed file is
-   * found without reading the whole journal; null when it has none. Runs without the lock.
+   * found without reading the whole journal, at most {@link #MAX_LOOKUP_SEGMENTS} segments; null when
+   * none has it. Runs without the lock (but on the polling thread: other files wait meanwhile).
    */
   private Found lookupJournal(String source) {
     List<Long> bases = new ArrayList<>();
@@ -431,7 +437,7 @@ public final class FileTailer implements AutoCloseable {
       return null;
     }
     bases.sort(null);
-    for (int i = bases.size() - 1; i >= 0; i--) {
+    for (int i = bases.size() - 1; i >= 0 && i >= bases.size() - MAX_LOOKUP_SEGMENTS; i--) {
       long next = i + 1 < bases.size() ? bases.get(i + 1) : Long.MAX_VALUE;
       Found[] hit = {null};
       try {
