@@ -55,6 +55,12 @@ public final class Fields {
   /** RFC 5424 structured data as {@code Map<sd-id, Map<param, value>>}. */
   public static final String SYSLOG_STRUCTURED_DATA = "log.syslog.structured_data";
   public static final String LOG_FILE_PATH = "log.file.path";
+  /** Inode of the tailed file (ECS log.file.inode): tells a rotated file from its successor. */
+  public static final String LOG_FILE_INODE = "log.file.inode";
+  /** Device of the tailed file (ECS log.file.device_id). */
+  public static final String LOG_FILE_DEVICE = "log.file.device_id";
+  /** Flags on the log line, e.g. "truncated" for a line cut at the maximum length (ECS log.flags). */
+  public static final String LOG_FLAGS = "log.flags";
   /** Byte offset just past the line in the tailed file (ECS log.offset). */
   public static final String LOG_OFFSET = "log.offset";
   public static final String HTTP_METHOD = "http.request.method";

@@ -34,11 +34,11 @@ final class Tail {
   private static final Logger LOG = LoggerFactory.getLogger(Tail.class);
 
   /** ECS: the inode of the file a line was read from; with the device it tells rotated files apart. */
-  static final String INODE = "log.file.inode";
+  static final String INODE = Fields.LOG_FILE_INODE;
   /** ECS: the device of the file a line was read from. */
-  static final String DEVICE = "log.file.device_id";
+  static final String DEVICE = Fields.LOG_FILE_DEVICE;
   /** ECS (as Filebeat uses it): ["truncated"] on a line cut at the maximum line length. */
-  static final String FLAGS = "log.flags";
+  static final String FLAGS = Fields.LOG_FLAGS;
 
   /** Longest line kept whole; Filebeat's default max_bytes is 10 MB, ours matches the syslog frame default. */
   static final int MAX_LINE_BYTES = 64 << 10;
