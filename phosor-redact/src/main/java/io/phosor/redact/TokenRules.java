@@ -308,7 +308,7 @@ final class TokenRules {
     int len = k - t;
     if (len >= 8 && (hasDigit || len >= 24)) {
       hits.add(PiiType.BEARER_TOKEN, t, k);
-      return k;
+      return t; // scan the token too: a JWT behind Bearer is reported as a JWT (Hits.RANK)
     }
     return i + 1;
   }
