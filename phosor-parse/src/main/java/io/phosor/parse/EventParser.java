@@ -134,6 +134,7 @@ public final class EventParser {
           return;
         }
         SyslogMessage m = Rfc3164Parser.parse(s, body, true, zone, nowSecond());
+        m.priority = pri;
         putSyslog(e, m);
         body(e, m.message, m.appname, zone, "rfc3164");
         return;
@@ -187,7 +188,7 @@ public final class EventParser {
     }
     e.put(Fields.MESSAGE, s);
     e.put(Fields.PARSER, RAW);
-    if (WebAccessParser.parse(s, p, zone, e)) {
+    if (WebAccessParser.parse(s, p, zone, e, true)) {
       return;
     }
     Map<String, String> kv = KvParser.parse(s, p);
@@ -244,7 +245,7 @@ public final class EventParser {
     if (AuthExtractor.extract(e, app, msg)) {
       return;
     }
-    if (WebAccessParser.parse(msg, p, zone, e)) {
+    if (WebAccessParser.parse(msg, p, zone, e, e.timestamp().equals(e.ingested()))) {
       return;
     }
     Map<String, String> kv = KvParser.parse(msg, p);

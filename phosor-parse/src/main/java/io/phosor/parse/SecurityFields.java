@@ -116,7 +116,7 @@ final class SecurityFields {
         case "dstip", "dst" -> e.putIfAbsent(Fields.DESTINATION_IP, v);
         case "srcport", "spt" -> portIfAbsent(e, Fields.SOURCE_PORT, v);
         case "dstport", "dpt" -> portIfAbsent(e, Fields.DESTINATION_PORT, v);
-        case "devname" -> e.putIfAbsent(Fields.HOST_NAME, v);
+        case "devname" -> e.put(Fields.HOST_NAME, v); // FortiGate: the reporting device
         case "level" -> {
           Severity s = Severity.parse(v);
           if (s != null) {

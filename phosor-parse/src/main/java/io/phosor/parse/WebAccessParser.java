@@ -12,8 +12,11 @@ import java.time.ZoneId;
 final class WebAccessParser {
   private WebAccessParser() {}
 
-  /** Parses {@code s} from {@code start}; on success writes the fields into {@code e} and returns true. */
-  static boolean parse(String s, int start, ZoneId zone, Event e) {
+  /**
+   * Parses {@code s} from {@code start}; on success writes the fields into {@code e} and returns true. The
+   * request time becomes the event time only with {@code setTime} (a syslog header's time is kept).
+   */
+  static boolean parse(String s, int start, ZoneId zone, Event e, boolean setTime) {
     int n = s.length();
     int p = start;
     int c1 = s.indexOf(' ', p);
@@ -104,7 +107,9 @@ final class WebAccessParser {
     }
     String client = s.substring(start, c1);
     String user = s.substring(c2 + 1, c3);
-    e.timestamp(r.instant());
+    if (setTime) {
+      e.timestamp(r.instant());
+    }
     if (!client.equals("-")) {
       e.put(Ips.isIp(client) ? Fields.SOURCE_IP : "source.domain", client);
     }
