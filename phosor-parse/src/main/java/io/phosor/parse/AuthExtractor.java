@@ -55,7 +55,7 @@ final class AuthExtractor {
         while (to > from && m.charAt(to - 1) == ' ') {
           to--;
         }
-        e.put("parsed.repeat_count", count);
+        Put.field(e, "parsed.repeat_count", count);
         m = m.substring(from, to);
       }
     }
@@ -124,18 +124,18 @@ final class AuthExtractor {
       if (from < u) {
         return false;
       }
-      e.put(Fields.USER_NAME, m.substring(u, from));
+      Put.field(e, Fields.USER_NAME, m.substring(u, from));
       address(e, m, from + 6);
       if (invalid) {
-        e.put("user.invalid", Boolean.TRUE);
+        Put.field(e, "user.invalid", Boolean.TRUE);
       }
-      type(e, ok ? AUTH_SUCCESS : AUTH_FAIL, (ok ? "ssh_accepted_" : "ssh_failed_") + snake(method),
+      type(e, ok ? AUTH_SUCCESS : AUTH_FAIL, action(ok, method),
           "authentication", ok ? "success" : "failure");
       return true;
     }
     if (m.startsWith("Invalid user ") || m.startsWith("Illegal user ")) {
       int from = m.lastIndexOf(" from ");
-      e.put(Fields.USER_NAME, from > 13 ? m.substring(13, from) : (from == 12 ? "" : m.substring(13)));
+      Put.field(e, Fields.USER_NAME, from > 13 ? m.substring(13, from) : (from == 12 ? "" : m.substring(13)));
       if (from >= 12) {
         address(e, m, from + 6);
       }
@@ -146,7 +146,7 @@ final class AuthExtractor {
       int iu = m.indexOf(" for invalid user ");
       int from = m.lastIndexOf(" from ");
       if (iu > 0 && from > iu) {
-        e.put(Fields.USER_NAME, m.substring(iu + 18, from));
+        Put.field(e, Fields.USER_NAME, m.substring(iu + 18, from));
         address(e, m, from + 6);
         type(e, INVALID_USER, "ssh_invalid_user", "authentication", "failure");
         return true;
@@ -178,7 +178,7 @@ final class AuthExtractor {
     if (m.startsWith("User ") && m.indexOf(" not allowed because ") > 0) {
       int from = m.indexOf(" from ");
       if (from > 5) {
-        e.put(Fields.USER_NAME, m.substring(5, from));
+        Put.field(e, Fields.USER_NAME, m.substring(5, from));
         address(e, m, from + 6);
       }
       type(e, AUTH_FAIL, "ssh_user_not_allowed", "authentication", "failure");
@@ -194,7 +194,7 @@ final class AuthExtractor {
         int port = m.lastIndexOf(" port ");
         int ipStart = port > p ? m.lastIndexOf(' ', port - 1) : -1;
         if (ipStart >= p) {
-          e.put(Fields.USER_NAME, m.substring(p, ipStart));
+          Put.field(e, Fields.USER_NAME, m.substring(p, ipStart));
           address(e, m, ipStart + 1);
         }
       } else {
@@ -215,19 +215,19 @@ final class AuthExtractor {
     }
     if (m.startsWith("input_userauth_request: invalid user ")) {
       int end = m.indexOf(' ', 37);
-      e.put(Fields.USER_NAME, m.substring(37, end < 0 ? m.length() : end));
-      e.put(Fields.ACTION, "ssh_userauth_request_invalid_user");
+      Put.field(e, Fields.USER_NAME, m.substring(37, end < 0 ? m.length() : end));
+      Put.field(e, Fields.ACTION, "ssh_userauth_request_invalid_user");
       return true;
     }
     if (m.startsWith("Disconnecting: Too many authentication failures for ")) {
       int end = m.indexOf(' ', 52);
-      e.put(Fields.USER_NAME, m.substring(52, end < 0 ? m.length() : end));
-      e.put(Fields.ACTION, "ssh_too_many_auth_failures");
+      Put.field(e, Fields.USER_NAME, m.substring(52, end < 0 ? m.length() : end));
+      Put.field(e, Fields.ACTION, "ssh_too_many_auth_failures");
       return true;
     }
     if (m.startsWith("Did not receive identification string from ")) {
       address(e, m, 43);
-      e.put(Fields.ACTION, "ssh_no_identification");
+      Put.field(e, Fields.ACTION, "ssh_no_identification");
       return true;
     }
     if (m.startsWith("Bad protocol version identification ")) {
@@ -235,7 +235,7 @@ final class AuthExtractor {
       if (from > 0) {
         address(e, m, from + 6);
       }
-      e.put(Fields.ACTION, "ssh_bad_protocol_version");
+      Put.field(e, Fields.ACTION, "ssh_bad_protocol_version");
       return true;
     }
     if (m.startsWith("reverse mapping checking getaddrinfo for ")) {
@@ -244,12 +244,12 @@ final class AuthExtractor {
       if (close > open) {
         ip(e, m.substring(open + 1, close));
       }
-      e.put(Fields.ACTION, "ssh_reverse_mapping_failed");
+      Put.field(e, Fields.ACTION, "ssh_reverse_mapping_failed");
       return true;
     }
     if (m.startsWith("fatal: Unable to negotiate with ")) {
       address(e, m, 32);
-      e.put(Fields.ACTION, "ssh_negotiation_failed");
+      Put.field(e, Fields.ACTION, "ssh_negotiation_failed");
       return true;
     }
     return false;
@@ -262,11 +262,11 @@ final class AuthExtractor {
     }
     int from = m.lastIndexOf(" from ");
     if (from >= p) {
-      e.put(Fields.USER_NAME, m.substring(p, from));
+      Put.field(e, Fields.USER_NAME, m.substring(p, from));
       address(e, m, from + 6);
     } else {
       int end = m.indexOf(' ', p);
-      e.put(Fields.USER_NAME, m.substring(p, end < 0 ? m.length() : end));
+      Put.field(e, Fields.USER_NAME, m.substring(p, end < 0 ? m.length() : end));
     }
   }
 
@@ -292,7 +292,7 @@ final class AuthExtractor {
         pe++;
       }
       if (pe > ps && pe - ps <= 5) {
-        e.put(Fields.SOURCE_PORT, parseInt(m, ps, pe));
+        Put.field(e, Fields.SOURCE_PORT, parseInt(m, ps, pe));
       }
     }
   }
@@ -301,7 +301,7 @@ final class AuthExtractor {
     if (host.isEmpty()) {
       return;
     }
-    e.put(Ips.isIp(host) ? Fields.SOURCE_IP : "source.domain", host);
+    Put.field(e, Ips.isIp(host) ? Fields.SOURCE_IP : "source.domain", host);
   }
 
   // ----------------------------------------------------------------------------------------------- PAM
@@ -323,26 +323,26 @@ final class AuthExtractor {
       String ruser = pamValue(rest, "ruser=");
       String rhost = pamValue(rest, "rhost=");
       if (privileged && ruser != null) {
-        e.put(Fields.USER_NAME, ruser);
+        Put.field(e, Fields.USER_NAME, ruser);
         if (user != null) {
-          e.put(Fields.USER_TARGET_NAME, user);
+          Put.field(e, Fields.USER_TARGET_NAME, user);
         }
       } else if (user != null) {
-        e.put(Fields.USER_NAME, user);
+        Put.field(e, Fields.USER_NAME, user);
       }
       if (rhost != null) {
         ip(e, rhost);
       }
       if (repeat > 0) {
-        e.put("parsed.repeat_count", repeat);
+        Put.field(e, "parsed.repeat_count", repeat);
       }
-      e.put("service.name", service);
+      Put.field(e, "service.name", service);
       type(e, AUTH_FAIL, repeat > 0 ? "pam_auth_failures_repeated" : "pam_auth_failure", "authentication",
           "failure");
       return true;
     }
     if (rest.startsWith("check pass; user unknown")) {
-      e.put("service.name", service);
+      Put.field(e, "service.name", service);
       type(e, INVALID_USER, "pam_user_unknown", "authentication", "failure");
       return true;
     }
@@ -357,23 +357,23 @@ final class AuthExtractor {
           actor = null;
         }
       }
-      e.put("service.name", service);
+      Put.field(e, "service.name", service);
       if (privileged) {
         if (actor != null) {
-          e.put(Fields.USER_NAME, actor);
+          Put.field(e, Fields.USER_NAME, actor);
         }
-        e.put(Fields.USER_TARGET_NAME, target);
+        Put.field(e, Fields.USER_TARGET_NAME, target);
         type(e, PRIVILEGED_ACCESS, service.startsWith("sudo") ? "sudo_session_opened" : "su_session_opened",
             "authentication", "success");
       } else {
-        e.put(Fields.USER_NAME, target);
+        Put.field(e, Fields.USER_NAME, target);
         type(e, SESSION_OPEN, "session_opened", "session", "success");
       }
       return true;
     }
     if (rest.startsWith("session closed for user ")) {
-      e.put(privileged ? Fields.USER_TARGET_NAME : Fields.USER_NAME, rest.substring(24).trim());
-      e.put("service.name", service);
+      Put.field(e, privileged ? Fields.USER_TARGET_NAME : Fields.USER_NAME, rest.substring(24).trim());
+      Put.field(e, "service.name", service);
       type(e, SESSION_CLOSE, "session_closed", "session", "success");
       return true;
     }
@@ -425,21 +425,21 @@ final class AuthExtractor {
     if (!first.contains("=") && command == null && target == null) {
       return false;
     }
-    e.put(Fields.USER_NAME, user);
+    Put.field(e, Fields.USER_NAME, user);
     if (target != null) {
-      e.put(Fields.USER_TARGET_NAME, target);
+      Put.field(e, Fields.USER_TARGET_NAME, target);
     }
     if (command != null) {
-      e.put("process.command_line", command);
+      Put.field(e, "process.command_line", command);
     }
     if (pwd != null) {
-      e.put("process.working_directory", pwd);
+      Put.field(e, "process.working_directory", pwd);
     }
     if (first.endsWith("incorrect password attempt") || first.endsWith("incorrect password attempts")) {
       int sp = first.indexOf(' ');
       int n = sp > 0 ? parseInt(first, 0, sp) : -1;
       if (n > 0) {
-        e.put("parsed.repeat_count", n);
+        Put.field(e, "parsed.repeat_count", n);
       }
       type(e, AUTH_FAIL, "sudo_incorrect_password", "authentication", "failure");
     } else if (first.startsWith("user NOT") || first.startsWith("command not allowed")
@@ -449,7 +449,7 @@ final class AuthExtractor {
         || first.startsWith("USER=") || first.startsWith("COMMAND=")) {
       type(e, PRIVILEGED_ACCESS, "sudo_command", "process", "success");
     } else {
-      e.put(Fields.ACTION, "sudo");
+      Put.field(e, Fields.ACTION, "sudo");
     }
     return true;
   }
@@ -478,8 +478,8 @@ final class AuthExtractor {
       if (by < 0) {
         return false;
       }
-      e.put(Fields.USER_TARGET_NAME, m.substring(p, by));
-      e.put(Fields.USER_NAME, firstWord(m, by + 4));
+      Put.field(e, Fields.USER_TARGET_NAME, m.substring(p, by));
+      Put.field(e, Fields.USER_NAME, firstWord(m, by + 4));
       suType(e, ok);
       return true;
     }
@@ -488,8 +488,8 @@ final class AuthExtractor {
       if (to < 0) {
         return false;
       }
-      e.put(Fields.USER_NAME, m.substring(7, to));
-      e.put(Fields.USER_TARGET_NAME, firstWord(m, to + 4));
+      Put.field(e, Fields.USER_NAME, m.substring(7, to));
+      Put.field(e, Fields.USER_TARGET_NAME, firstWord(m, to + 4));
       suType(e, false);
       return true;
     }
@@ -499,16 +499,16 @@ final class AuthExtractor {
       if (to < 0) {
         return false;
       }
-      e.put(Fields.USER_NAME, m.substring(from, to));
-      e.put(Fields.USER_TARGET_NAME, firstWord(m, to + 4));
+      Put.field(e, Fields.USER_NAME, m.substring(from, to));
+      Put.field(e, Fields.USER_TARGET_NAME, firstWord(m, to + 4));
       suType(e, false);
       return true;
     }
     if (m.startsWith("'su ") && m.indexOf("' failed for ") > 0) { // RFC 3164/5424 example
       int q = m.indexOf('\'', 4);
       int f = m.indexOf("' failed for ");
-      e.put(Fields.USER_TARGET_NAME, m.substring(4, q));
-      e.put(Fields.USER_NAME, firstWord(m, f + 13));
+      Put.field(e, Fields.USER_TARGET_NAME, m.substring(4, q));
+      Put.field(e, Fields.USER_NAME, firstWord(m, f + 13));
       suType(e, false);
       return true;
     }
@@ -519,8 +519,8 @@ final class AuthExtractor {
       int sp = m.indexOf(' ', 2);
       int colon = m.lastIndexOf(':');
       if (sp > 0 && colon > sp) {
-        e.put(Fields.USER_NAME, m.substring(sp + 1, colon));
-        e.put(Fields.USER_TARGET_NAME, firstWord(m, colon + 1));
+        Put.field(e, Fields.USER_NAME, m.substring(sp + 1, colon));
+        Put.field(e, Fields.USER_TARGET_NAME, firstWord(m, colon + 1));
         suType(e, m.charAt(0) == '+');
         return true;
       }
@@ -528,16 +528,16 @@ final class AuthExtractor {
     if (m.startsWith("(to ")) { // util-linux: "(to root) alice on pts/0"
       int close = m.indexOf(") ", 4);
       if (close > 4) {
-        e.put(Fields.USER_TARGET_NAME, m.substring(4, close));
-        e.put(Fields.USER_NAME, firstWord(m, close + 2));
+        Put.field(e, Fields.USER_TARGET_NAME, m.substring(4, close));
+        Put.field(e, Fields.USER_NAME, firstWord(m, close + 2));
         suType(e, true);
         return true;
       }
     }
     int to = m.indexOf(" to ");
     if (to > 0 && m.indexOf(" on ", to) > 0 && m.lastIndexOf(' ', to - 1) < 0) { // "dcid to root on /dev/ttyp1"
-      e.put(Fields.USER_NAME, m.substring(0, to));
-      e.put(Fields.USER_TARGET_NAME, firstWord(m, to + 4));
+      Put.field(e, Fields.USER_NAME, m.substring(0, to));
+      Put.field(e, Fields.USER_TARGET_NAME, firstWord(m, to + 4));
       suType(e, true);
       return true;
     }
@@ -555,17 +555,28 @@ final class AuthExtractor {
   // ------------------------------------------------------------------------------------------- helpers
 
   private static void type(Event e, String type, String action, String category, String outcome) {
-    e.put(Fields.EVENT_TYPE, type);
-    e.put(Fields.ACTION, action);
-    e.put(Fields.CATEGORY, category);
+    Put.field(e, Fields.EVENT_TYPE, type);
+    Put.field(e, Fields.ACTION, action);
+    Put.field(e, Fields.CATEGORY, category);
     if (outcome != null) {
-      e.put(Fields.OUTCOME, outcome);
+      Put.field(e, Fields.OUTCOME, outcome);
     }
   }
 
   private static String firstWord(String m, int p) {
     int end = m.indexOf(' ', p);
     return m.substring(p, end < 0 ? m.length() : end);
+  }
+
+  /** ssh_failed_password, ssh_accepted_publickey, ... (constants for the common methods: no allocation). */
+  private static String action(boolean ok, String method) {
+    return switch (method) {
+      case "password" -> ok ? "ssh_accepted_password" : "ssh_failed_password";
+      case "publickey" -> ok ? "ssh_accepted_publickey" : "ssh_failed_publickey";
+      case "keyboard-interactive/pam" -> ok ? "ssh_accepted_keyboard_interactive" : "ssh_failed_keyboard_interactive";
+      case "none" -> ok ? "ssh_accepted_none" : "ssh_failed_none";
+      default -> (ok ? "ssh_accepted_" : "ssh_failed_") + snake(method);
+    };
   }
 
   /** "keyboard-interactive/pam" -> "keyboard_interactive". */

@@ -43,8 +43,8 @@ public final class EventParser {
     try {
       parseInto(e, zone == null ? ZoneOffset.UTC : zone, trimEnd(t));
     } catch (RuntimeException ex) { // a parser bug must not lose the event
-      e.put(Fields.MESSAGE, t);
-      e.put(Fields.PARSER, RAW);
+      Put.field(e, Fields.MESSAGE, t);
+      Put.field(e, Fields.PARSER, RAW);
       e.parseError("internal parser error: " + ex);
     }
     return e;
@@ -63,7 +63,7 @@ public final class EventParser {
       if (object != null) {
         ObjectNormalizer.putObject(e, null, object, 0);
       }
-      e.put(Fields.PARSER, "json");
+      Put.field(e, Fields.PARSER, "json");
       String text = ObjectNormalizer.normalize(e, z, nowSecond());
       enrichFromText(e, text, z);
     } catch (RuntimeException ex) {
@@ -151,8 +151,8 @@ public final class EventParser {
       p++;
     }
     if (p >= n) {
-      e.put(Fields.MESSAGE, s);
-      e.put(Fields.PARSER, RAW);
+      Put.field(e, Fields.MESSAGE, s);
+      Put.field(e, Fields.PARSER, RAW);
       return;
     }
     char c = s.charAt(p);
@@ -164,19 +164,19 @@ public final class EventParser {
         fail(e, s, ex.getMessage());
         return;
       }
-      e.put(Fields.PARSER, "json");
+      Put.field(e, Fields.PARSER, "json");
       String text = ObjectNormalizer.normalize(e, zone, nowSecond());
       e.putIfAbsent(Fields.MESSAGE, s);
       enrichFromText(e, text, zone);
       return;
     }
     if (c == 'C' && s.startsWith("CEF:", p)) {
-      e.put(Fields.MESSAGE, s);
+      Put.field(e, Fields.MESSAGE, s);
       cef(e, s, p, zone);
       return;
     }
     if (c == 'L' && s.startsWith("LEEF:", p)) {
-      e.put(Fields.MESSAGE, s);
+      Put.field(e, Fields.MESSAGE, s);
       leef(e, s, p, zone);
       return;
     }
@@ -186,8 +186,8 @@ public final class EventParser {
       body(e, m.message, m.appname, zone, "rfc3164");
       return;
     }
-    e.put(Fields.MESSAGE, s);
-    e.put(Fields.PARSER, RAW);
+    Put.field(e, Fields.MESSAGE, s);
+    Put.field(e, Fields.PARSER, RAW);
     if (WebAccessParser.parse(s, p, zone, e, true)) {
       return;
     }
@@ -201,11 +201,11 @@ public final class EventParser {
 
   /** The MSG of a syslog message: a CEF/LEEF/JSON/kv body, or a well-known message to extract from. */
   private void body(Event e, String msg, String app, ZoneId zone, String format) {
-    e.put(Fields.PARSER, format);
+    Put.field(e, Fields.PARSER, format);
     if (msg == null) {
       return;
     }
-    e.put(Fields.MESSAGE, msg);
+    Put.field(e, Fields.MESSAGE, msg);
     int p = 0;
     int n = msg.length();
     while (p < n && msg.charAt(p) == ' ') {
@@ -230,12 +230,12 @@ public final class EventParser {
         ObjectNormalizer.putJson(probe, msg, p);
         String text = ObjectNormalizer.normalize(probe, zone, nowSecond());
         for (Map.Entry<String, Object> f : probe.fields().entrySet()) {
-          e.put(f.getKey(), f.getValue());
+          Put.field(e, f.getKey(), f.getValue());
         }
         if (!probe.timestamp().equals(probe.ingested())) {
           e.timestamp(probe.timestamp());
         }
-        e.put(Fields.PARSER, "json");
+        Put.field(e, Fields.PARSER, "json");
         enrichFromText(e, text, zone);
         return;
       } catch (BodyFormatException ex) {
@@ -287,20 +287,20 @@ public final class EventParser {
   }
 
   private static void fail(Event e, String s, String reason) {
-    e.put(Fields.MESSAGE, s);
-    e.put(Fields.PARSER, RAW);
+    Put.field(e, Fields.MESSAGE, s);
+    Put.field(e, Fields.PARSER, RAW);
     e.parseError(reason);
   }
 
   private static void putPriority(Event e, int pri) {
     int sev = pri & 7;
     int fac = pri >> 3;
-    e.put(Fields.SYSLOG_PRIORITY, pri);
-    e.put(Fields.SYSLOG_FACILITY_CODE, fac);
-    e.put(Fields.SYSLOG_FACILITY_NAME, SyslogNames.facility(fac));
-    e.put(Fields.SYSLOG_SEVERITY_CODE, sev);
-    e.put(Fields.SYSLOG_SEVERITY_NAME, SyslogNames.severity(sev));
-    e.put(Fields.SEVERITY, Severity.fromSyslog(sev).label());
+    Put.field(e, Fields.SYSLOG_PRIORITY, pri);
+    Put.field(e, Fields.SYSLOG_FACILITY_CODE, fac);
+    Put.field(e, Fields.SYSLOG_FACILITY_NAME, SyslogNames.facility(fac));
+    Put.field(e, Fields.SYSLOG_SEVERITY_CODE, sev);
+    Put.field(e, Fields.SYSLOG_SEVERITY_NAME, SyslogNames.severity(sev));
+    Put.field(e, Fields.SEVERITY, Severity.fromSyslog(sev).label());
   }
 
   private static void putSyslog(Event e, SyslogMessage m) {
@@ -308,31 +308,31 @@ public final class EventParser {
       putPriority(e, m.priority);
     }
     if (m.version > 0) {
-      e.put(Fields.SYSLOG_VERSION, m.version);
+      Put.field(e, Fields.SYSLOG_VERSION, m.version);
     }
     if (m.timestamp != null) {
       e.timestamp(m.timestamp);
     }
     if (m.hostname != null) {
-      e.put(Fields.SYSLOG_HOSTNAME, m.hostname);
-      e.put(Fields.HOST_NAME, m.hostname);
+      Put.field(e, Fields.SYSLOG_HOSTNAME, m.hostname);
+      Put.field(e, Fields.HOST_NAME, m.hostname);
     }
     if (m.appname != null) {
-      e.put(Fields.SYSLOG_APPNAME, m.appname);
-      e.put(Fields.PROCESS_NAME, m.appname);
+      Put.field(e, Fields.SYSLOG_APPNAME, m.appname);
+      Put.field(e, Fields.PROCESS_NAME, m.appname);
     }
     if (m.procid != null) {
-      e.put(Fields.SYSLOG_PROCID, m.procid);
+      Put.field(e, Fields.SYSLOG_PROCID, m.procid);
       int pid = AuthExtractor.parseInt(m.procid, 0, m.procid.length());
       if (pid >= 0) {
-        e.put(Fields.PROCESS_PID, pid);
+        Put.field(e, Fields.PROCESS_PID, pid);
       }
     }
     if (m.msgid != null) {
-      e.put(Fields.SYSLOG_MSGID, m.msgid);
+      Put.field(e, Fields.SYSLOG_MSGID, m.msgid);
     }
     if (m.structuredData != null) {
-      e.put(Fields.SYSLOG_STRUCTURED_DATA, m.structuredData);
+      Put.field(e, Fields.SYSLOG_STRUCTURED_DATA, m.structuredData);
     }
   }
 
@@ -341,24 +341,24 @@ public final class EventParser {
     try {
       c = CefParser.parse(s, p);
     } catch (BodyFormatException ex) {
-      e.put(Fields.PARSER, "cef");
+      Put.field(e, Fields.PARSER, "cef");
       e.parseError(ex.getMessage());
       return;
     }
-    e.put(Fields.PARSER, "cef");
+    Put.field(e, Fields.PARSER, "cef");
     for (int i = 0; i < 7; i++) {
-      e.put(CefParser.HEADER_NAMES[i], c.header[i]);
+      Put.field(e, CefParser.HEADER_NAMES[i], c.header[i]);
     }
     String sev = SecurityFields.severity(c.header[6]);
     if (sev != null) {
-      e.put(Fields.SEVERITY, sev);
+      Put.field(e, Fields.SEVERITY, sev);
     }
     for (Map.Entry<String, String> x : c.extensions.entrySet()) {
-      e.put("cef.extensions." + x.getKey(), x.getValue());
+      Put.field(e, "cef.extensions." + x.getKey(), x.getValue());
     }
     SecurityFields.map(e, c.extensions, zone, nowSecond());
     if (!c.extensions.containsKey("msg") && c.header[5] != null && !c.header[5].isEmpty()) {
-      e.put(Fields.MESSAGE, c.header[5]);
+      Put.field(e, Fields.MESSAGE, c.header[5]);
     }
   }
 
@@ -367,28 +367,28 @@ public final class EventParser {
     try {
       l = LeefParser.parse(s, p);
     } catch (BodyFormatException ex) {
-      e.put(Fields.PARSER, "leef");
+      Put.field(e, Fields.PARSER, "leef");
       e.parseError(ex.getMessage());
       return;
     }
-    e.put(Fields.PARSER, "leef");
-    e.put("leef.version", l.version);
-    e.put("leef.device.vendor", l.vendor);
-    e.put("leef.device.product", l.product);
-    e.put("leef.device.version", l.productVersion);
-    e.put("leef.event_id", l.eventId);
+    Put.field(e, Fields.PARSER, "leef");
+    Put.field(e, "leef.version", l.version);
+    Put.field(e, "leef.device.vendor", l.vendor);
+    Put.field(e, "leef.device.product", l.product);
+    Put.field(e, "leef.device.version", l.productVersion);
+    Put.field(e, "leef.event_id", l.eventId);
     for (Map.Entry<String, String> x : l.attributes.entrySet()) {
-      e.put("leef.attributes." + x.getKey(), x.getValue());
+      Put.field(e, "leef.attributes." + x.getKey(), x.getValue());
     }
     String sev = SecurityFields.severity(l.attributes.get("sev"));
     if (sev != null) {
-      e.put(Fields.SEVERITY, sev);
+      Put.field(e, Fields.SEVERITY, sev);
     }
     SecurityFields.map(e, l.attributes, zone, nowSecond());
   }
 
   private void putKv(Event e, Map<String, String> kv, ZoneId zone) {
-    e.put(Fields.PARSER, "kv");
+    Put.field(e, Fields.PARSER, "kv");
     for (Map.Entry<String, String> x : kv.entrySet()) {
       ObjectNormalizer.putField(e, x.getKey(), x.getValue());
     }

@@ -63,25 +63,25 @@ final class SecurityFields {
         continue;
       }
       switch (en.getKey()) {
-        case "src", "sourceAddress" -> e.put(Fields.SOURCE_IP, v);
-        case "dst", "destinationAddress" -> e.put(Fields.DESTINATION_IP, v);
+        case "src", "sourceAddress" -> Put.field(e, Fields.SOURCE_IP, v);
+        case "dst", "destinationAddress" -> Put.field(e, Fields.DESTINATION_IP, v);
         case "spt", "srcPort", "sourcePort" -> port(e, Fields.SOURCE_PORT, v);
         case "dpt", "dstPort", "destinationPort" -> port(e, Fields.DESTINATION_PORT, v);
-        case "suser", "usrName", "sourceUserName" -> e.put(Fields.USER_NAME, v);
-        case "duser", "destinationUserName" -> e.put(Fields.USER_TARGET_NAME, v);
-        case "shost", "srcHostName", "sourceHostName" -> e.put("source.domain", v);
-        case "dhost", "dstHostName", "destinationHostName" -> e.put("destination.domain", v);
-        case "act", "deviceAction", "action" -> e.put(Fields.ACTION, v);
-        case "msg", "message" -> e.put(Fields.MESSAGE, v);
-        case "app" -> e.put("network.protocol", v.toLowerCase(Locale.ROOT));
-        case "proto", "transportProtocol" -> e.put("network.transport", v.toLowerCase(Locale.ROOT));
-        case "request", "url" -> e.put(Fields.URL_ORIGINAL, v);
-        case "requestMethod", "method" -> e.put(Fields.HTTP_METHOD, v);
+        case "suser", "usrName", "sourceUserName" -> Put.field(e, Fields.USER_NAME, v);
+        case "duser", "destinationUserName" -> Put.field(e, Fields.USER_TARGET_NAME, v);
+        case "shost", "srcHostName", "sourceHostName" -> Put.field(e, "source.domain", v);
+        case "dhost", "dstHostName", "destinationHostName" -> Put.field(e, "destination.domain", v);
+        case "act", "deviceAction", "action" -> Put.field(e, Fields.ACTION, v);
+        case "msg", "message" -> Put.field(e, Fields.MESSAGE, v);
+        case "app" -> Put.field(e, "network.protocol", v.toLowerCase(Locale.ROOT));
+        case "proto", "transportProtocol" -> Put.field(e, "network.transport", v.toLowerCase(Locale.ROOT));
+        case "request", "url" -> Put.field(e, Fields.URL_ORIGINAL, v);
+        case "requestMethod", "method" -> Put.field(e, Fields.HTTP_METHOD, v);
         case "dvchost", "identHostName" -> e.putIfAbsent(Fields.HOST_NAME, v);
         case "outcome" -> {
           String o = ObjectNormalizer.outcome(v);
           if (o != null) {
-            e.put(Fields.OUTCOME, o);
+            Put.field(e, Fields.OUTCOME, o);
           }
         }
         case "rt", "devTime" -> time = v;
@@ -116,7 +116,7 @@ final class SecurityFields {
         case "dstip", "dst" -> e.putIfAbsent(Fields.DESTINATION_IP, v);
         case "srcport", "spt" -> portIfAbsent(e, Fields.SOURCE_PORT, v);
         case "dstport", "dpt" -> portIfAbsent(e, Fields.DESTINATION_PORT, v);
-        case "devname" -> e.put(Fields.HOST_NAME, v); // FortiGate: the reporting device
+        case "devname" -> Put.field(e, Fields.HOST_NAME, v); // FortiGate: the reporting device
         case "level" -> {
           Severity s = Severity.parse(v);
           if (s != null) {
@@ -146,7 +146,7 @@ final class SecurityFields {
   private static void port(Event e, String field, String v) {
     int p = AuthExtractor.parseInt(v, 0, v.length());
     if (p >= 0 && p <= 65_535) {
-      e.put(field, p);
+      Put.field(e, field, p);
     }
   }
 

@@ -111,44 +111,44 @@ final class WebAccessParser {
       e.timestamp(r.instant());
     }
     if (!client.equals("-")) {
-      e.put(Ips.isIp(client) ? Fields.SOURCE_IP : "source.domain", client);
+      Put.field(e, Ips.isIp(client) ? Fields.SOURCE_IP : "source.domain", client);
     }
     if (!user.equals("-") && !user.isEmpty()) {
-      e.put(Fields.USER_NAME, user);
+      Put.field(e, Fields.USER_NAME, user);
     }
     String ident = s.substring(c1 + 1, c2);
     if (!ident.equals("-")) {
-      e.put("user.id", ident);
+      Put.field(e, "user.id", ident);
     }
     String request = s.substring(reqStart, reqEnd);
     int sp1 = request.indexOf(' ');
     int sp2 = sp1 < 0 ? -1 : request.indexOf(' ', sp1 + 1);
     if (sp1 > 0 && isMethod(request, sp1)) {
-      e.put(Fields.HTTP_METHOD, request.substring(0, sp1));
+      Put.field(e, Fields.HTTP_METHOD, request.substring(0, sp1));
       if (sp2 > sp1) {
-        e.put(Fields.URL_ORIGINAL, request.substring(sp1 + 1, sp2));
+        Put.field(e, Fields.URL_ORIGINAL, request.substring(sp1 + 1, sp2));
         String proto = request.substring(sp2 + 1);
-        e.put("http.version", proto.startsWith("HTTP/") ? proto.substring(5) : proto);
+        Put.field(e, "http.version", proto.startsWith("HTTP/") ? proto.substring(5) : proto);
       } else {
-        e.put(Fields.URL_ORIGINAL, request.substring(sp1 + 1));
+        Put.field(e, Fields.URL_ORIGINAL, request.substring(sp1 + 1));
       }
     } else if (!request.isEmpty() && !request.equals("-")) {
-      e.put(Fields.URL_ORIGINAL, request);
+      Put.field(e, Fields.URL_ORIGINAL, request);
     }
-    e.put(Fields.HTTP_STATUS, status);
+    Put.field(e, Fields.HTTP_STATUS, status);
     if (bytes >= 0) {
-      e.put(Fields.HTTP_BYTES, bytes);
+      Put.field(e, Fields.HTTP_BYTES, bytes);
     }
     if (referrer != null && !referrer.equals("-") && !referrer.isEmpty()) {
-      e.put(Fields.HTTP_REFERRER, referrer);
+      Put.field(e, Fields.HTTP_REFERRER, referrer);
     }
     if (agent != null && !agent.equals("-") && !agent.isEmpty()) {
-      e.put(Fields.USER_AGENT, agent);
+      Put.field(e, Fields.USER_AGENT, agent);
     }
-    e.put(Fields.EVENT_TYPE, "web_access");
-    e.put(Fields.CATEGORY, "web");
-    e.put(Fields.ACTION, "http_request");
-    e.put(Fields.OUTCOME, status >= 400 ? "failure" : "success");
+    Put.field(e, Fields.EVENT_TYPE, "web_access");
+    Put.field(e, Fields.CATEGORY, "web");
+    Put.field(e, Fields.ACTION, "http_request");
+    Put.field(e, Fields.OUTCOME, status >= 400 ? "failure" : "success");
     return true;
   }
 
