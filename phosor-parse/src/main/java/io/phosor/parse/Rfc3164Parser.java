@@ -80,7 +80,10 @@ final class Rfc3164Parser {
     m.timestamp = ts;
     if (!noHost && p < n) {
       int te = tokenEnd(s, p);
-      if (!startsBody(s, p) && !isTag(s, p, te) && s.charAt(p) != '%') {
+      // without PRI (an application's own log with a leading stamp) a word is a HOSTNAME only when a TAG
+      // or a CEF/LEEF body follows it, as in /var/log/auth.log
+      boolean hostPlausible = hasPri || followedByTag(s, te);
+      if (hostPlausible && !startsBody(s, p) && !isTag(s, p, te) && s.charAt(p) != '%') {
         m.hostname = s.substring(p, te);
         p = skipSpaces(s, te);
       }
@@ -128,6 +131,11 @@ final class Rfc3164Parser {
       q++;
     }
     return q;
+  }
+
+  private static boolean followedByTag(String s, int te) {
+    int p = skipSpaces(s, te);
+    return p < s.length() && (startsBody(s, p) || isTag(s, p, tokenEnd(s, p)));
   }
 
   /** A token "name:" or "name[pid]" or "name[pid]:" is a TAG, so the message has no HOSTNAME. */

@@ -97,6 +97,14 @@ class EventParserTest {
   }
 
   @Test
+  void anApplicationLogWithALeadingStampHasNoHostname() {
+    Event e = text("2024-05-01 12:00:00 INFO Starting server on port 8080");
+    assertThat(e.get(Fields.HOST_NAME)).isNull();
+    assertThat(e.get(Fields.MESSAGE)).isEqualTo("INFO Starting server on port 8080");
+    assertThat(e.timestamp()).isEqualTo(Instant.parse("2024-05-01T12:00:00Z"));
+  }
+
+  @Test
   void rfc5424WithStructuredDataBomAndNilValues() {
     Event e = text("<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 "
         + "[exampleSDID@32473 iut=\"3\" eventSource=\"App \\\"x\\\" \\] \\\\\"][b@1 k=\"v\"] \uFEFFAn application event");
