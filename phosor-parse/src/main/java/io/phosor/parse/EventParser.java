@@ -60,7 +60,9 @@ public final class EventParser {
     Event e = new Event(source, sourceAddress, ingested, original);
     ZoneId z = zone == null ? ZoneOffset.UTC : zone;
     try {
-      if (object != null) {
+      if (object != null && isHecEnvelope(object)) {
+        putHecEnvelope(e, object);
+      } else if (object != null) {
         ObjectNormalizer.putObject(e, null, object, 0);
       }
       Put.field(e, Fields.PARSER, "json");
@@ -78,6 +80,49 @@ public final class EventParser {
    */
   public static String severityLabel(int syslogSeverity) {
     return Severity.fromSyslog(syslogSeverity).label();
+  }
+
+  /**
+   * A Splunk HEC event envelope ({@code {"time":..., "host":..., "sourcetype":..., "event": ...}}): "event"
+   * is a string, or an object next to HEC's metadata keys.
+   */
+  static boolean isHecEnvelope(Map<String, Object> o) {
+    Object ev = o.get("event");
+    if (ev instanceof String) {
+      return true;
+    }
+    return ev instanceof Map<?, ?> && (o.containsKey("sourcetype") || o.containsKey("time")
+        || o.containsKey("fields") || o.containsKey("index"));
+  }
+
+  /** The HEC event's own fields go to the top level; its "fields" (indexed fields) too; metadata keeps its name. */
+  private static void putHecEnvelope(Event e, Map<String, Object> o) {
+    for (Map.Entry<String, Object> en : o.entrySet()) {
+      Object v = en.getValue();
+      switch (en.getKey()) {
+        case "event" -> {
+          if (v instanceof Map<?, ?> m) {
+            ObjectNormalizer.putObject(e, null, m, 1);
+          } else if (v != null) {
+            Put.field(e, Fields.MESSAGE, v.toString());
+          }
+        }
+        case "fields" -> {
+          if (v instanceof Map<?, ?> m) {
+            ObjectNormalizer.putObject(e, null, m, 1);
+          }
+        }
+        case "sourcetype" -> e.put("event.dataset", v);
+        case "source" -> e.put("log.file.path", v);
+        default -> {
+          if (v instanceof Map<?, ?> m) {
+            ObjectNormalizer.putObject(e, en.getKey(), m, 1);
+          } else if (v != null) {
+            ObjectNormalizer.putField(e, en.getKey(), v);
+          }
+        }
+      }
+    }
   }
 
   Clock clock() {

@@ -366,4 +366,24 @@ class EventParserTest {
     assertThat(e.get("parsed.reserved.error.message")).isEqualTo("boom");
     assertThat(e.get("parsed.reserved.event.id")).isEqualTo(7);
   }
+
+  @Test
+  void parseObjectUnwrapsASplunkHecEnvelope() {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("time", 1_426_279_439.5);
+    o.put("host", "web1");
+    o.put("sourcetype", "linux_secure");
+    o.put("event", "Nov 21 23:30:00 web1 sshd[7]: Accepted publickey for bob from 10.0.0.9 port 50000 ssh2");
+    o.put("fields", Map.of("env", "prod"));
+    Event e = object(o);
+    assertThat(e.timestamp()).isEqualTo(Instant.ofEpochSecond(1_426_279_439L, 500_000_000));
+    assertThat(e.get(Fields.HOST_NAME)).isEqualTo("web1");
+    assertThat(e.get("event.dataset")).isEqualTo("linux_secure");
+    assertThat(e.get("env")).isEqualTo("prod");
+    assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("auth_success");
+    assertThat(e.get(Fields.USER_NAME)).isEqualTo("bob");
+    Event nested = object(Map.of("time", 1_700_000_000, "event", Map.of("user", "x", "action", "y")));
+    assertThat(nested.get(Fields.USER_NAME)).isEqualTo("x");
+    assertThat(nested.get("action")).isEqualTo("y");
+  }
 }
