@@ -96,10 +96,8 @@ final class WebAccessParser {
         q = re + 1;
         if (s.startsWith(" \"", q)) {
           int ae = closingQuote(s, q + 2);
-          if (ae < 0) {
-            return false;
-          }
-          agent = s.substring(q + 2, ae);
+          // a line cut inside the last field (the user agent) keeps everything before it
+          agent = ae < 0 ? s.substring(q + 2) : s.substring(q + 2, ae);
         }
       } else if (s.startsWith("- -", q)) { // combined with unquoted empty fields
         referrer = null;

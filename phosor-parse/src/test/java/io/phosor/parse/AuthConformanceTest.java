@@ -48,9 +48,11 @@ class AuthConformanceTest {
       Map.entry("5401", Set.of("auth_fail")), Map.entry("5404", Set.of("auth_fail")),
       Map.entry("5403", Set.of("privileged_access")), Map.entry("5405", Set.of("privilege_denied")));
 
+  /** Files whose rules are about sshd, su, sudo or PAM. */
   private static final Set<String> AUTH_FILES = Set.of("sshd.ini", "su.ini", "sudo.ini", "pam.ini");
 
   private static final Pattern FROM_IP = Pattern.compile(" from (\\d{1,3}(?:\\.\\d{1,3}){3})\\b");
+  private static final Pattern STATUS = Pattern.compile("\" (\\d{3}) ");
   private static final Pattern RHOST = Pattern.compile("rhost=(\\S+)");
   private static final List<Pattern> USER = List.of(
       Pattern.compile("(?:Failed|Accepted) \\S+ for (?:invalid user |illegal user )?(\\S+) from"),
@@ -81,8 +83,22 @@ class AuthConformanceTest {
         lines.add(row.get("input").asText());
       }
       Set<String> types = RULE_TYPES.get(rule);
+      if ("web-accesslog".equals(row.get("expect").get("decoder").asText())) {
+        // Wazuh's web-accesslog decoder lines are Apache combined lines: they must be web accesses
+        for (String line : lines) {
+          c.check(rule + " " + line, () -> {
+            Event e = parse(line);
+            assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("web_access");
+            assertThat(e.get(Fields.SOURCE_IP)).isEqualTo(line.substring(0, line.indexOf(' ')));
+            Matcher st = STATUS.matcher(line);
+            assertThat(st.find()).isTrue();
+            assertThat(e.get(Fields.HTTP_STATUS)).isEqualTo(Integer.parseInt(st.group(1)));
+          });
+        }
+        continue;
+      }
       if (!AUTH_FILES.contains(row.get("file").asText()) && types == null) {
-        c.skip("not an sshd/su/sudo/PAM rule");
+        c.skip("not an sshd/su/sudo/PAM or access-log rule");
         continue;
       }
       if (types == null) {
