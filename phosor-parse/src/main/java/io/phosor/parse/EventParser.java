@@ -75,14 +75,6 @@ public final class EventParser {
   }
 
   /**
-   * Maps a syslog severity code to Phosor's severity label, e.g. for senders that give the code in a
-   * header (RFC 5424 section 6.2.1: 0 emergency ... 7 debug).
-   */
-  public static String severityLabel(int syslogSeverity) {
-    return Severity.fromSyslog(syslogSeverity).label();
-  }
-
-  /**
    * A Splunk HEC event envelope ({@code {"time":..., "host":..., "sourcetype":..., "event": ...}}): "event"
    * is a string, or an object next to HEC's metadata keys.
    */
@@ -345,7 +337,7 @@ public final class EventParser {
     Put.field(e, Fields.SYSLOG_FACILITY_NAME, SyslogNames.facility(fac));
     Put.field(e, Fields.SYSLOG_SEVERITY_CODE, sev);
     Put.field(e, Fields.SYSLOG_SEVERITY_NAME, SyslogNames.severity(sev));
-    Put.field(e, Fields.SEVERITY, Severity.fromSyslog(sev).label());
+    Put.field(e, Fields.SEVERITY, SyslogNames.label(Severity.fromSyslog(sev)));
   }
 
   private static void putSyslog(Event e, SyslogMessage m) {

@@ -126,7 +126,7 @@ final class ObjectNormalizer {
     if (sev instanceof String word) {
       Severity s = Severity.parse(word);
       if (s != null) {
-        f.put(Fields.SEVERITY, s.label());
+        f.put(Fields.SEVERITY, SyslogNames.label(s));
       }
     }
     Object outcome = f.get(Fields.OUTCOME);

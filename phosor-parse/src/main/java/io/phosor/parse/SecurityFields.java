@@ -36,22 +36,22 @@ final class SecurityFields {
     int n = AuthExtractor.parseInt(v, 0, v.length());
     if (n >= 0) {
       if (n <= 3) {
-        return Severity.LOW.label();
+        return SyslogNames.label(Severity.LOW);
       }
       if (n <= 6) {
-        return Severity.MEDIUM.label();
+        return SyslogNames.label(Severity.MEDIUM);
       }
       if (n <= 8) {
-        return Severity.HIGH.label();
+        return SyslogNames.label(Severity.HIGH);
       }
-      return n <= 10 ? Severity.CRITICAL.label() : null;
+      return n <= 10 ? SyslogNames.label(Severity.CRITICAL) : null;
     }
     String w = v.toLowerCase(Locale.ROOT);
     if (w.equals("very-high") || w.equals("very high") || w.equals("veryhigh")) {
-      return Severity.CRITICAL.label();
+      return SyslogNames.label(Severity.CRITICAL);
     }
     Severity s = Severity.parse(w);
-    return s == null ? null : s.label();
+    return s == null ? null : SyslogNames.label(s);
   }
 
   /** ECS mapping of CEF extension keys and LEEF attributes (both vocabularies are recognized). */
@@ -120,7 +120,7 @@ final class SecurityFields {
         case "level" -> {
           Severity s = Severity.parse(v);
           if (s != null) {
-            e.putIfAbsent(Fields.SEVERITY, s.label());
+            e.putIfAbsent(Fields.SEVERITY, SyslogNames.label(s));
           }
         }
         case "action" -> e.putIfAbsent(Fields.ACTION, v);

@@ -11,6 +11,20 @@ final class SyslogNames {
   private static final String[] SEVERITIES = {
     "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
 
+  /** Severity.label() builds a new string per call; the hot path uses these, computed once. */
+  private static final String[] LABELS = new String[io.phosor.event.Severity.values().length];
+
+  static {
+    for (io.phosor.event.Severity s : io.phosor.event.Severity.values()) {
+      LABELS[s.ordinal()] = s.label();
+    }
+  }
+
+  /** Phosor's severity word for a level, without allocating. */
+  static String label(io.phosor.event.Severity s) {
+    return LABELS[s.ordinal()];
+  }
+
   static String facility(int code) {
     return code >= 0 && code < FACILITIES.length ? FACILITIES[code] : null;
   }
