@@ -20,6 +20,7 @@ import java.util.Objects;
  * body formats are recognized and well-known messages (sshd, sudo, su, PAM) are extracted. What counts as
  * a parse failure: a PRI out of range, a message that claims RFC 5424 and breaks it, a broken CEF or LEEF
  * header or attributes, and a whole line that starts with '{' and is not valid JSON. See docs/parsing.md.
+ * Thread-safe: one instance can serve every source.
  */
 public final class EventParser {
   /** Parser name for text that is not in any known format; not a failure. */

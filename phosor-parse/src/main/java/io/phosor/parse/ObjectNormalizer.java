@@ -129,14 +129,27 @@ final class ObjectNormalizer {
         f.put(Fields.SEVERITY, SyslogNames.label(s));
       }
     }
-    Object outcome = f.get(Fields.OUTCOME);
+    if (!f.containsKey(Fields.SEVERITY)) {
+      Object level = f.get("log.level") != null ? f.get("log.level") : f.get("level");
+      Severity s = level instanceof String l ? Severity.parse(l) : null;
+      if (s != null) {
+        f.put(Fields.SEVERITY, SyslogNames.label(s));
+      }
+    }
+    Object outcome = f.get(Fields.OUTCOME) != null ? f.get(Fields.OUTCOME) : f.get("outcome");
     Object status = f.get("status");
     String o = outcome(outcome instanceof String s1 ? s1 : status instanceof String s2 ? s2 : null);
     if (o != null) {
       f.put(Fields.OUTCOME, o);
     }
     Object action = f.get(Fields.ACTION);
-    if (action instanceof String a && isLogin(a) && !f.containsKey(Fields.EVENT_TYPE)) {
+    if (action instanceof String a && !f.containsKey(Fields.EVENT_TYPE)) {
+      String implied = loginOutcome(a);
+      if (implied != null) {
+        f.putIfAbsent(Fields.OUTCOME, implied);
+      }
+    }
+    if (action instanceof String a && (isLogin(a) || loginOutcome(a) != null) && !f.containsKey(Fields.EVENT_TYPE)) {
       f.putIfAbsent(Fields.CATEGORY, "authentication");
       String out = (String) f.get(Fields.OUTCOME);
       if ("failure".equals(out)) {
@@ -164,6 +177,15 @@ final class ObjectNormalizer {
     return switch (a.toLowerCase(java.util.Locale.ROOT)) {
       case "login", "logon", "log_in", "signin", "sign_in", "authentication", "auth" -> true;
       default -> false;
+    };
+  }
+
+  /** Action words that carry their outcome ("failed_login", "login_success"), or null. */
+  private static String loginOutcome(String a) {
+    return switch (a.toLowerCase(java.util.Locale.ROOT)) {
+      case "failed_login", "login_failed", "login_failure", "failed_logon", "logon_failure", "auth_failure" -> "failure";
+      case "successful_login", "login_success", "logon_success", "auth_success" -> "success";
+      default -> null;
     };
   }
 

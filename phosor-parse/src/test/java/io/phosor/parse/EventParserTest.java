@@ -386,4 +386,13 @@ class EventParserTest {
     assertThat(nested.get(Fields.USER_NAME)).isEqualTo("x");
     assertThat(nested.get("action")).isEqualTo("y");
   }
+
+  @Test
+  void parseObjectReadsLevelWordsAndLoginOutcomeActions() {
+    Event e = object(Map.of("level", "error", "type", "failed_login", "user", "eve"));
+    assertThat(e.get(Fields.SEVERITY)).isEqualTo("high");
+    assertThat(e.get(Fields.OUTCOME)).isEqualTo("failure");
+    assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("auth_fail");
+    assertThat(object(Map.of("type", "login", "outcome", "success")).get(Fields.EVENT_TYPE)).isEqualTo("auth_success");
+  }
 }
