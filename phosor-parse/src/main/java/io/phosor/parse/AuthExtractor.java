@@ -113,7 +113,7 @@ final class AuthExtractor {
       if (forAt < 0) {
         return false;
       }
-      String method = m.substring(ms, forAt);
+      String method = method(m, ms, forAt);
       int u = forAt + 5;
       boolean invalid = false;
       if (m.startsWith("invalid user ", u) || m.startsWith("illegal user ", u)) {
@@ -566,6 +566,18 @@ final class AuthExtractor {
   private static String firstWord(String m, int p) {
     int end = m.indexOf(' ', p);
     return m.substring(p, end < 0 ? m.length() : end);
+  }
+
+  /** The authentication method between {@code from} and {@code to}, without allocating for the common ones. */
+  private static String method(String m, int from, int to) {
+    int len = to - from;
+    if (len == 8 && m.startsWith("password", from)) {
+      return "password";
+    }
+    if (len == 9 && m.startsWith("publickey", from)) {
+      return "publickey";
+    }
+    return m.substring(from, to);
   }
 
   /** ssh_failed_password, ssh_accepted_publickey, ... (constants for the common methods: no allocation). */
