@@ -1,7 +1,6 @@
 package io.phosor.parse;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneRules;
@@ -73,7 +72,11 @@ final class Timestamps {
     if (rules.isFixedOffset()) {
       return rules.getOffset(Instant.EPOCH).getTotalSeconds();
     }
-    return rules.getOffset(LocalDateTime.of(y, mo, d, h, mi, s)).getTotalSeconds();
+    // two passes over the rules by instant (no LocalDateTime per line); in a DST gap or overlap this
+    // picks one of the two valid readings, as any reader of a zone-less stamp must
+    long local = epochDay(y, mo, d) * 86_400 + h * 3600L + mi * 60L + s;
+    int guess = rules.getOffset(Instant.ofEpochSecond(local)).getTotalSeconds();
+    return rules.getOffset(Instant.ofEpochSecond(local - guess)).getTotalSeconds();
   }
 
   static int digit(String s, int i) {
