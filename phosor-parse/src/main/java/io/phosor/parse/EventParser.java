@@ -203,7 +203,7 @@ public final class EventParser {
         return;
       }
       Put.field(e, Fields.PARSER, "json");
-      String text = ObjectNormalizer.normalize(e, zone, nowSecond());
+      String text = ObjectNormalizer.normalize(e, zone, nowSecond(), false);
       e.putIfAbsent(Fields.MESSAGE, s);
       enrichFromText(e, text, zone);
       return;
@@ -266,7 +266,7 @@ public final class EventParser {
       Event probe = new Event(e.source(), e.sourceAddress(), e.ingested(), msg);
       try {
         ObjectNormalizer.putJson(probe, msg, p);
-        String text = ObjectNormalizer.normalize(probe, zone, nowSecond());
+        String text = ObjectNormalizer.normalize(probe, zone, nowSecond(), false);
         for (Map.Entry<String, Object> f : probe.fields().entrySet()) {
           Put.field(e, f.getKey(), f.getValue());
         }

@@ -108,6 +108,15 @@ final class ObjectNormalizer {
    * CortexSOC's login events; returns the text worth running message extraction on (message or raw).
    */
   static String normalize(Event e, ZoneId zone, long nowEpochSecond) {
+    return normalize(e, zone, nowEpochSecond, true);
+  }
+
+  /**
+   * As {@link #normalize(Event, ZoneId, long)}; {@code rawIsOriginal} false keeps the event's original text
+   * (a JSON line read from a file or syslog is itself the original) and leaves "raw" under
+   * {@code parsed.reserved.raw}.
+   */
+  static String normalize(Event e, ZoneId zone, long nowEpochSecond, boolean rawIsOriginal) {
     Map<String, Object> f = e.mutableFields();
     Object ts = f.remove(RESERVED_PREFIX + Fields.TIMESTAMP);
     Object time = ts != null ? ts : f.get("time");
@@ -158,8 +167,8 @@ final class ObjectNormalizer {
         f.put(Fields.EVENT_TYPE, AuthExtractor.AUTH_SUCCESS);
       }
     }
-    Object raw = f.remove(RESERVED_PREFIX + "raw");
-    if (raw instanceof String r) {
+    Object raw = rawIsOriginal ? f.remove(RESERVED_PREFIX + "raw") : f.get(RESERVED_PREFIX + "raw");
+    if (rawIsOriginal && raw instanceof String r) {
       e.original(r);
     }
     Object msg = f.get(Fields.MESSAGE);

@@ -395,4 +395,13 @@ class EventParserTest {
     assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("auth_fail");
     assertThat(object(Map.of("type", "login", "outcome", "success")).get(Fields.EVENT_TYPE)).isEqualTo("auth_success");
   }
+
+  @Test
+  void aJsonLineKeepsItselfAsTheOriginalEvenWithARawField() {
+    String line = "{\"raw\":\"Failed password for root from 1.2.3.4 port 22 ssh2\"}";
+    Event e = text(line);
+    assertThat(e.original()).isEqualTo(line);
+    assertThat(e.get(Fields.MESSAGE)).isEqualTo("Failed password for root from 1.2.3.4 port 22 ssh2");
+    assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("auth_fail");
+  }
 }
