@@ -31,7 +31,17 @@ final class AssignmentRules {
 
   private static final String[] PLACEHOLDERS = {
     "null", "none", "nil", "true", "false", "undefined", "redacted", "[redacted]", "<redacted>", "empty",
-    "yes", "no", "on", "off", "enabled", "disabled", "required", "optional", "n/a", "%s"
+    "yes", "no", "on", "off", "enabled", "disabled", "required", "optional", "n/a", "%s",
+    "filtered", "[filtered]", "hidden", "[hidden]", "masked", "[masked]", "removed", "[removed]", "unset", "not set"
+  };
+
+  /**
+   * Receivers that make an unquoted value a reference to a variable, a setting or the environment in code
+   * or a config dump ({@code password=self.password}, {@code secret = os.environ["X"]}), not the secret.
+   */
+  private static final String[] RECEIVERS = {
+    "self.", "this.", "os.environ", "process.env.", "ENV[", "env.", "config.", "settings.", "args.", "opts.",
+    "options.", "params.", "params[", "System.getenv", "secrets."
   };
 
   /** Entered at '=', ':' or '!'; returns where scanning continues (the value is scanned too). */
@@ -137,7 +147,8 @@ final class AssignmentRules {
       valStart = v;
       valEnd = kind == COLON ? colonValueEnd(s, v) : unquotedEnd(s, v);
     }
-    if (!acceptable(s, valStart, valEnd, key, kind == COLON && !quoted)) {
+    if (!acceptable(s, valStart, valEnd, key, kind == COLON && !quoted)
+        || (!quoted && reference(s, valStart, valEnd, idStart, idEnd))) {
       return opEnd;
     }
     PiiType type = awsKey(s, idStart, idEnd) && awsSecret(s, valStart, valEnd) ? PiiType.AWS_KEY : PiiType.PASSWORD;
@@ -286,11 +297,98 @@ final class AssignmentRules {
     if (c0 == '[' && s.charAt(to - 1) == ']' && s.regionMatches(to - 9, "REDACTED]", 0, 9)) {
       return false;
     }
+    if (placeholder(s, from, to)) {
+      return false;
+    }
     if (key == PWD && (c0 == '/' || c0 == '~')) {
       return false; // sudo's "PWD=/home/alice": the working directory, not a password
     }
     // "passwd: pam_unix(passwd:chauthtok): password changed for bob" (a program name, not a key)
     return !(colonUnquoted && (startsWithIgnoreCase(s, from, "pam_") || (len == 8 && startsWithIgnoreCase(s, from, "password"))));
+  }
+
+  /**
+   * Placeholders that stand for a secret without holding one: {@code $DB_PASSWORD} (an environment
+   * variable, upper case), {@code {}} / {@code {0}} / {@code {password}} (format fields),
+   * {@code <password>} / {@code <your-token>}, {@code %d}-style format verbs, and masks made of x and *
+   * ({@code xxxxxxxx}, {@code XXXX****}).
+   */
+  private static boolean placeholder(String s, int from, int to) {
+    char c0 = s.charAt(from);
+    char last = s.charAt(to - 1);
+    int len = to - from;
+    if (c0 == '$' && len >= 2) {
+      for (int k = from + 1; k < to; k++) {
+        char c = s.charAt(k);
+        if (!((c >= 'A' && c <= 'Z') || Chars.digit(c) || c == '_')) {
+          return false;
+        }
+      }
+      return !Chars.digit(s.charAt(from + 1));
+    }
+    if ((c0 == '{' && last == '}') || (c0 == '<' && last == '>')) {
+      for (int k = from + 1; k < to - 1; k++) {
+        char c = s.charAt(k);
+        if (!(alnum(c) || c == '_' || c == '-' || c == '.' || c == ':')) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (c0 == '%' && len == 2 && Chars.alpha(last)) {
+      return true;
+    }
+    boolean x = false;
+    for (int k = from; k < to; k++) {
+      char c = s.charAt(k);
+      if (c == 'x' || c == 'X') {
+        x = true;
+      } else if (c != '*') {
+        return false;
+      }
+    }
+    return x && len >= 3;
+  }
+
+  /**
+   * Unquoted values that are code, not a secret: a call ({@code getpass()}, {@code os.getenv("PW")}), a
+   * variable or setting ({@code self.password}, {@code os.environ["PW"]}, {@code process.env.PW}), or the
+   * key's own name when that is a compound name ({@code db_password=db_password}, a keyword argument
+   * passed on). A bare {@code password=password} stays redacted: "password" is the most common real
+   * password.
+   */
+  private static boolean reference(String s, int from, int to, int keyFrom, int keyTo) {
+    for (String r : RECEIVERS) {
+      if (s.startsWith(r, from) && to - from > r.length() - (r.endsWith(".") ? 0 : 1)) {
+        return true;
+      }
+    }
+    // identifier or dotted name followed by "(" and a ")" later on the line
+    char c0 = s.charAt(from);
+    if (Chars.alpha(c0) || c0 == '_') {
+      int k = from + 1;
+      while (k < to && (Chars.word(s.charAt(k)) || s.charAt(k) == '.')) {
+        k++;
+      }
+      if (k < to && s.charAt(k) == '(' && k - from >= 2) {
+        int limit = Math.min(s.length(), k + MAX_VALUE);
+        for (int j = k + 1; j < limit && s.charAt(j) != '\n'; j++) {
+          if (s.charAt(j) == ')') {
+            return true;
+          }
+        }
+      }
+    }
+    int keyLen = keyTo - keyFrom;
+    if (keyLen == to - from && s.regionMatches(false, keyFrom, s, from, keyLen)) {
+      for (int k = keyFrom; k < keyTo; k++) {
+        char c = s.charAt(k);
+        if (c == '_' || c == '.' || c == '-' || (k > keyFrom && Character.isUpperCase(c) && Character.isLowerCase(s.charAt(k - 1)))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether the key names a secret: SECRET, PWD (only "pwd", which may be a directory) or NONE. */

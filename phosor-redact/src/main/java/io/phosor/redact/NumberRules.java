@@ -21,14 +21,14 @@ final class NumberRules {
    * Looks for findings whose digits start at {@code i} (the first digit of a run) and returns the index
    * scanning may continue from.
    */
-  static int scan(String s, int i, Hits hits) {
+  static int scan(String s, int i, boolean ssnUnseparated, Hits hits) {
     int runEnd = digitsEnd(s, i);
     int skip = runEnd;
     if (hits.wants(PiiType.CREDIT_CARD)) {
       skip = Math.max(skip, card(s, i, hits));
     }
     if (hits.wants(PiiType.SSN)) {
-      skip = Math.max(skip, ssn(s, i, runEnd, hits));
+      skip = Math.max(skip, ssn(s, i, runEnd, ssnUnseparated, hits));
     }
     if (hits.wants(PiiType.INTERNAL_IP) && runEnd - i <= 3 && charAt(s, runEnd, '.')) {
       skip = Math.max(skip, ipv4(s, i, hits));
@@ -42,8 +42,12 @@ final class NumberRules {
     return skip;
   }
 
-  /** Whether a number may start at {@code i}: not glued to a word, a decimal point or a longer number. */
-  private static boolean leftBoundary(String s, int i) {
+  /**
+   * Whether a number may start at {@code i}: not glued to a word, a decimal point or a longer number. With
+   * {@code dashed} (a hyphenated form) a number and a space before it do not make it the tail of a chain
+   * ({@code 078-051121 07805-1121} holds two SSNs).
+   */
+  private static boolean leftBoundary(String s, int i, boolean dashed) {
     if (i == 0) {
       return true;
     }
@@ -52,7 +56,7 @@ final class NumberRules {
       return false;
     }
     // "12-4111-..." or "12 4111 ...": the number is a tail of a longer chain
-    return !((p == '-' || p == ' ') && digitAt(s, i - 2));
+    return !((p == '-' || (p == ' ' && !dashed)) && digitAt(s, i - 2));
   }
 
   private static boolean rightBoundary(String s, int end, char sep) {
@@ -72,14 +76,22 @@ final class NumberRules {
   // ---------------------------------------------------------------- SSN
 
   /**
-   * US Social Security numbers. {@code AAA-GG-SSSS} always; {@code AAA GG SSSS} and {@code AAA.GG.SSSS}
-   * when the triple stands alone; unseparated or unevenly separated nine digits only after a keyword
-   * ("ssn", "social security") in the 40 chars before. Area 000, 666 and 900-999, group 00 and serial
-   * 0000 are never issued (SSA, "Social Security Number Randomization", 2011) and are rejected.
+   * US Social Security numbers:
+   * <ul>
+   *   <li>{@code AAA-GG-SSSS} always; {@code AAA GG SSSS} and {@code AAA.GG.SSSS} when the triple stands
+   *       alone (one consistent separator: {@code 693-09.4444} is not an SSN);
+   *   <li>mis-separated with a single hyphen, {@code AAA-GGSSSS} and {@code AAAGG-SSSS}, always, except
+   *       that {@code AAAGG-SSSS} is taken for a ZIP+4 code after a two-letter state code or "zip"/"postal";
+   *   <li>the same with a single space, and nine bare digits, only after "ssn", "social sec" or "ss#" in
+   *       the 40 chars before; with {@code unseparated} (option {@code ssnUnseparated}) nine bare digits
+   *       need no keyword.
+   * </ul>
+   * Every form must pass {@link #valid}. The digits must not be glued to a word, a decimal point or a
+   * longer chain of numbers.
    */
-  static int ssn(String s, int i, int runEnd, Hits hits) {
+  static int ssn(String s, int i, int runEnd, boolean unseparated, Hits hits) {
     int len = runEnd - i;
-    if (!leftBoundary(s, i)) {
+    if ((len != 3 && len != 5 && len != 9) || !leftBoundary(s, i, charAt(s, runEnd, '-'))) {
       return runEnd;
     }
     if (len == 3 && runEnd + 8 <= s.length()) {
@@ -96,32 +108,37 @@ final class NumberRules {
         }
       }
     }
-    // context-only forms: 078051121, 078-051121, 07805-1121
-    int end = -1;
-    int a = -1;
-    int g = -1;
-    int sr = -1;
+    // nine digits with one hyphen or space (078-051121, 07805-1121) or none (078051121)
+    int end;
+    int g;
+    int sr;
+    char sep = 0;
     if (len == 9) {
       end = runEnd;
-      a = i;
       g = i + 3;
       sr = i + 5;
-    } else if ((len == 3 || len == 5) && runEnd + 1 < s.length()) {
-      char sep = s.charAt(runEnd);
-      int e2 = (sep == '-' || sep == ' ') ? digitsEnd(s, runEnd + 1) : runEnd + 1;
-      if (len == 3 && e2 - runEnd - 1 == 6) {
-        end = e2;
-        a = i;
-        g = runEnd + 1;
-        sr = runEnd + 3;
-      } else if (len == 5 && e2 - runEnd - 1 == 4) {
-        end = e2;
-        a = i;
-        g = i + 3;
-        sr = runEnd + 1;
+    } else {
+      sep = runEnd + 1 < s.length() ? s.charAt(runEnd) : 0;
+      if (sep != '-' && sep != ' ') {
+        return runEnd;
       }
+      end = digitsEnd(s, runEnd + 1);
+      if (end - runEnd - 1 != 9 - len) {
+        return runEnd;
+      }
+      g = len == 3 ? runEnd + 1 : i + 3;
+      sr = len == 3 ? runEnd + 3 : runEnd + 1;
     }
-    if (end > 0 && rightBoundary(s, end, '-') && valid(s, a, g, sr) && ssnContext(s, i)) {
+    if (!rightBoundary(s, end, '-') || !valid(s, i, g, sr)) {
+      return runEnd;
+    }
+    boolean ok;
+    if (sep == '-') {
+      ok = len == 3 || !zipPlus4(s, i) || ssnContext(s, i);
+    } else {
+      ok = (unseparated && sep == 0) || ssnContext(s, i);
+    }
+    if (ok) {
       hits.add(PiiType.SSN, i, end);
       return end;
     }
@@ -134,11 +151,35 @@ final class NumberRules {
         || Chars.containsIgnoreCase(s, from, i, "ss#");
   }
 
+  /** {@code CA 94105-1234}, {@code zip=10001-1234}: a US ZIP+4 code, not an SSN. */
+  private static boolean zipPlus4(String s, int i) {
+    if (i >= 3 && s.charAt(i - 1) == ' ' && Character.isUpperCase(s.charAt(i - 2)) && Character.isUpperCase(s.charAt(i - 3))
+        && (i == 3 || !Chars.alnum(s.charAt(i - 4)))) {
+      return true;
+    }
+    int from = Math.max(0, i - 40);
+    return Chars.containsIgnoreCase(s, from, i, "zip") || Chars.containsIgnoreCase(s, from, i, "postal");
+  }
+
+  /**
+   * SSA validity rules: area 000, 666 and 900-999, group 00 and serial 0000 are never issued (SSA, "Social
+   * Security Number Randomization", 2011). Also rejected: 078-05-1120 (the Woolworth wallet-insert number,
+   * voided by the SSA in 1943), 219-09-9999 (the SSA's own 1938 pamphlet sample) and nine equal digits
+   * (fillers such as 111-11-1111; Presidio rejects them too). 123-45-6789 is kept: it is the documented
+   * example and a redactor loses nothing by redacting it.
+   */
   private static boolean valid(String s, int area, int group, int serial) {
     int a = num(s, area, 3);
     int g = num(s, group, 2);
     int sr = num(s, serial, 4);
-    return a != 0 && a != 666 && a < 900 && g != 0 && sr != 0;
+    if (a == 0 || a == 666 || a >= 900 || g == 0 || sr == 0) {
+      return false;
+    }
+    if ((a == 78 && g == 5 && sr == 1120) || (a == 219 && g == 9 && sr == 9999)) {
+      return false;
+    }
+    int d = a / 111;
+    return !(a == 111 * d && g == 11 * d && sr == 1111 * d);
   }
 
   private static int num(String s, int at, int len) {
@@ -163,6 +204,13 @@ final class NumberRules {
     // no "tail of a chain" check here: a card right after another number ("12 4111 1111 1111 1111") is
     // still a card; issuer prefix and Luhn keep windows of long digit sequences out
     if ((run < 13 && !grouped) || (i > 0 && (word(s.charAt(i - 1)) || s.charAt(i - 1) == '.'))) {
+      return i;
+    }
+    // "blk_-4980916519894289629" (HDFS block ids), "id-...": a signed id glued to a word, not a card
+    if (i > 1 && s.charAt(i - 1) == '-' && word(s.charAt(i - 2))) {
+      return i;
+    }
+    if (ibanGroups(s, i)) {
       return i;
     }
     int[] ends = new int[MAX_GROUPS];
@@ -203,6 +251,16 @@ final class NumberRules {
       }
     }
     return i;
+  }
+
+  /**
+   * {@code RS35 2600 0560 1001 6113 79}: digits right after an IBAN's country code and check digits
+   * ({@code [A-Z]{2}[0-9]{2}}, ISO 13616, printed in groups of four) belong to the account number.
+   */
+  private static boolean ibanGroups(String s, int i) {
+    return i >= 5 && s.charAt(i - 1) == ' ' && digit(s.charAt(i - 2)) && digit(s.charAt(i - 3))
+        && Character.isUpperCase(s.charAt(i - 4)) && Character.isUpperCase(s.charAt(i - 5)) && alpha(s.charAt(i - 4))
+        && alpha(s.charAt(i - 5)) && (i == 5 || !Chars.alnum(s.charAt(i - 6)));
   }
 
   private static boolean grouping(int start, int[] ends, int g) {

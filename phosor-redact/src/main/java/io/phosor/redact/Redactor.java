@@ -24,14 +24,21 @@ public final class Redactor {
   static final String TOO_DEEP = "[REDACTED-TOO-DEEP]";
 
   private final Set<PiiType> enabled;
+  private final RedactorOptions options;
   private final Scanner scanner;
   private final boolean passwords;
 
-  /** Redacts the given kinds only. */
+  /** Redacts the given kinds only, with {@link RedactorOptions#DEFAULTS}. */
   public Redactor(Set<PiiType> enabled) {
+    this(enabled, RedactorOptions.DEFAULTS);
+  }
+
+  /** Redacts the given kinds only, tuned by {@code options}. */
+  public Redactor(Set<PiiType> enabled, RedactorOptions options) {
     Objects.requireNonNull(enabled, "enabled");
+    this.options = Objects.requireNonNull(options, "options");
     this.enabled = enabled.isEmpty() ? EnumSet.noneOf(PiiType.class) : EnumSet.copyOf(enabled);
-    this.scanner = new Scanner(this.enabled);
+    this.scanner = new Scanner(this.enabled, options);
     this.passwords = this.enabled.contains(PiiType.PASSWORD);
   }
 
@@ -43,6 +50,11 @@ public final class Redactor {
   /** The kinds this redactor looks for. */
   public Set<PiiType> enabled() {
     return EnumSet.copyOf(enabled);
+  }
+
+  /** The options this redactor was built with. */
+  public RedactorOptions options() {
+    return options;
   }
 
   /**
@@ -113,13 +125,20 @@ public final class Redactor {
       return redact(s, counts);
     }
     if (v instanceof Long || v instanceof BigInteger || v instanceof Integer) {
-      // a card number or SSN parsed from JSON as a number
+      // a card number parsed from JSON as a number. Only the card rule applies: a nine-digit number field
+      // is a byte count, an id or a pid far more often than an SSN (and JSON drops an SSN's leading
+      // zero), so SSN rules never turn a number into a string
       String s = v.toString();
-      if (s.length() < 9) {
+      if (s.length() < 13 || !enabled.contains(PiiType.CREDIT_CARD)) {
         return v;
       }
-      String r = redact(s, counts);
-      return r == s ? v : r;
+      for (Finding f : find(s)) {
+        if (f.type() == PiiType.CREDIT_CARD) {
+          String r = redact(s, counts);
+          return r == s ? v : r;
+        }
+      }
+      return v;
     }
     if (v instanceof List<?> list) {
       if (depth >= MAX_DEPTH) {

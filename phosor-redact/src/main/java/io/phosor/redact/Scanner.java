@@ -14,8 +14,10 @@ final class Scanner {
   private final boolean[] on;
   private final boolean numbers;
   private final boolean assignments;
+  private final boolean ssnUnseparated;
 
-  Scanner(Set<PiiType> enabled) {
+  Scanner(Set<PiiType> enabled, RedactorOptions options) {
+    ssnUnseparated = options.ssnUnseparated();
     on = new boolean[PiiType.values().length];
     for (PiiType t : enabled) {
       on[t.ordinal()] = true;
@@ -55,7 +57,7 @@ final class Scanner {
       char c = s.charAt(i);
       if (Chars.alnum(c)) {
         // a word or number starts here (the previous char is not alnum: words are skipped whole below)
-        int next = Chars.digit(c) ? (numbers ? NumberRules.scan(s, i, hits) : i + 1) : wordStart(s, i, c, hits);
+        int next = Chars.digit(c) ? (numbers ? NumberRules.scan(s, i, ssnUnseparated, hits) : i + 1) : wordStart(s, i, c, hits);
         int k = i + 1;
         while (k < n && Chars.alnum(s.charAt(k))) {
           k++;

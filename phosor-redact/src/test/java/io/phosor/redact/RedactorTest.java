@@ -72,22 +72,115 @@ class RedactorTest {
 
   @Test
   void ssnWithDashesIsRedactedAndInvalidRangesAreNot() {
-    assertThat(redact("ssn 078-05-1120 ok")).isEqualTo("ssn [SSN-REDACTED] ok");
+    assertThat(redact("ssn 078-05-1123 ok")).isEqualTo("ssn [SSN-REDACTED] ok");
     assertThat(redact("a 000-12-3456 b 666-12-3456 c 912-12-3456 d 123-00-4567 e 123-45-0000"))
         .isEqualTo("a 000-12-3456 b 666-12-3456 c 912-12-3456 d 123-00-4567 e 123-45-0000");
   }
 
   @Test
   void ssnWithoutSeparatorsNeedsContext() {
-    assertThat(redact("id 078051120 done")).isEqualTo("id 078051120 done");
-    assertThat(redact("SSN: 078051120")).isEqualTo("SSN: [SSN-REDACTED]");
-    assertThat(redact("social security number 078 05 1120")).contains("[SSN-REDACTED]");
+    assertThat(redact("id 078051123 done")).isEqualTo("id 078051123 done");
+    assertThat(redact("SSN: 078051123")).isEqualTo("SSN: [SSN-REDACTED]");
+    assertThat(redact("social security number 078 05 1123")).contains("[SSN-REDACTED]");
   }
 
   @Test
   void ssnInsideLongerNumberChainsIsNotRedacted() {
     assertThat(redact("phone 1-123-45-6789 and 123-45-6789-1 and 2024-11-21")).doesNotContain("[SSN-REDACTED]");
     assertThat(redact("stats 123 45 6789 12")).doesNotContain("[SSN-REDACTED]");
+  }
+
+  @Test
+  void ssnWithASingleHyphenIsRedactedWithoutContext() {
+    assertThat(redact("078-051121 07805-1121")).isEqualTo("[SSN-REDACTED] [SSN-REDACTED]");
+    assertThat(redact("ref 123-456789 end")).isEqualTo("ref [SSN-REDACTED] end");
+    assertThat(redact("ref 12345-6789 end")).isEqualTo("ref [SSN-REDACTED] end");
+  }
+
+  @Test
+  void ssnWithASingleHyphenMustPassTheValidityRules() {
+    for (String line : List.of("a 000-123456", "a 666-123456", "a 900-123456", "a 999-123456", "a 123-001234",
+        "a 123-450000", "a 00012-3456", "a 12300-3456", "a 12345-0000", "a 078-051120", "a 07805-1120",
+        "a 219-099999", "a 555-555555", "a 1-123-456789", "a 123-456789-1", "a 123-4567890", "a 1234-56789")) {
+      assertThat(redact(line)).as(line).isEqualTo(line);
+    }
+  }
+
+  @Test
+  void zipPlusFourCodesAreNotSsns() {
+    for (String line : List.of("Springfield, IL 62704-1234", "ship to NY 10001-1234 now", "zip=10001-1234",
+        "postal code 10001-1234")) {
+      assertThat(redact(line)).as(line).isEqualTo(line);
+    }
+    assertThat(redact("ssn: 10001-1234")).isEqualTo("ssn: [SSN-REDACTED]");
+  }
+
+  @Test
+  void wellKnownInvalidSsnsAreNotRedacted() {
+    Redactor gate = new Redactor(Redactor.defaults(), new RedactorOptions(true));
+    // Presidio's SSN negatives: each is rejected by the rule named after it
+    for (String line : List.of(
+        "078051120", // the Woolworth wallet number, voided by the SSA
+        "000000000", // area 000 (and nine equal digits)
+        "666000000", // area 666
+        "078-05-0000", // serial 0000
+        "078 00 1123", // group 00
+        "693-09.4444", // two different separators
+        "0780511201", // ten digits
+        "ssn 078-05-1120", "ssn 219-09-9999", "ssn 111-11-1111", "SSN 222222222")) {
+      assertThat(redact(gate, line)).as(line).isEqualTo(line);
+      assertThat(redact(line)).as(line).isEqualTo(line);
+    }
+  }
+
+  @Test
+  void bareNineDigitsAreSsnsOnlyWithTheOptionOrAKeyword() {
+    Redactor gate = new Redactor(Redactor.defaults(), new RedactorOptions(true));
+    assertThat(redact("078051121")).isEqualTo("078051121");
+    assertThat(redact("pid 123456789 exited")).isEqualTo("pid 123456789 exited");
+    assertThat(redact("ssn=078051121")).isEqualTo("ssn=[SSN-REDACTED]");
+    assertThat(redact(gate, "078051121")).isEqualTo("[SSN-REDACTED]");
+    assertThat(redact(gate, "pid 123456789 exited")).isEqualTo("pid [SSN-REDACTED] exited");
+    // the option only adds bare nine-digit runs: space-separated forms still need a keyword
+    assertThat(redact(gate, "sizes 078 051121")).isEqualTo("sizes 078 051121");
+  }
+
+  @Test
+  void ordinaryNumbersAreNotSsnsEvenWithTheOption() {
+    Redactor gate = new Redactor(Redactor.defaults(), new RedactorOptions(true));
+    for (String line : List.of("2024-11-21T23:30:00.123Z", "2024-11-21 23:30:00", "port 8080 and 443",
+        "epoch 1732230600 ms 1732230600123", "v1.123456789", "x123456789", "took 123456789.5 ms",
+        "1-123456789", "123456789-1", "12345678901", "10.123.456.789", "line 123 456789")) {
+      assertThat(redact(gate, line)).as(line).isEqualTo(line);
+    }
+  }
+
+  @Test
+  void optionsDefaultToOffAndAreKept() {
+    assertThat(RedactorOptions.DEFAULTS.ssnUnseparated()).isFalse();
+    assertThat(defaults.options()).isEqualTo(RedactorOptions.DEFAULTS);
+    RedactorOptions on = new RedactorOptions(true);
+    assertThat(new Redactor(Redactor.defaults(), on).options()).isSameAs(on);
+  }
+
+  @Test
+  void numericFieldsAreNeverTurnedIntoStringsBySsnRules() {
+    Redactor gate = new Redactor(Redactor.defaults(), new RedactorOptions(true));
+    Event e = new Event("http", null, Instant.parse("2026-01-01T00:00:00Z"), "{}");
+    e.put("http.response.bytes", 123456789L);
+    e.put("record.id", 78051121L);
+    e.put("process.pid", 123456789);
+    e.put("big", new java.math.BigInteger("123456789"));
+    e.put("card", 4111111111111111L);
+
+    Map<PiiType, Integer> counts = gate.redact(e);
+
+    assertThat(e.get("http.response.bytes")).isEqualTo(123456789L);
+    assertThat(e.get("record.id")).isEqualTo(78051121L);
+    assertThat(e.get("process.pid")).isEqualTo(123456789);
+    assertThat(e.get("big")).isEqualTo(new java.math.BigInteger("123456789"));
+    assertThat(e.get("card")).isEqualTo("[CARD-REDACTED]");
+    assertThat(counts).containsExactly(Map.entry(PiiType.CREDIT_CARD, 1));
   }
 
   // ---------------------------------------------------------------- cards
@@ -105,6 +198,14 @@ class RedactorTest {
     assertThat(redact("card 4111111111111112")).doesNotContain("CARD");
     assertThat(redact("id 9111111111111111 epoch_ms 1732230600123 micros 1732230600123456")).doesNotContain("CARD");
     assertThat(redact("v1.4111111111111111 x4111111111111111")).doesNotContain("CARD");
+  }
+
+  @Test
+  void digitsGluedToAnIdOrInsideAnIbanAreNotCards() {
+    // both digit runs pass issuer and Luhn checks on their own
+    assertThat(redact("card 4980916519894289629")).isEqualTo("card [CARD-REDACTED]");
+    assertThat(redact("Verification succeeded for blk_-4980916519894289629")).doesNotContain("REDACTED");
+    assertThat(redact("iban RS35 2600 0560 1001 6113 79")).doesNotContain("REDACTED");
   }
 
   // ---------------------------------------------------------------- passwords
@@ -125,6 +226,32 @@ class RedactorTest {
         "password=*****", "password=null", "password=[REDACTED]", "bypass=1 passed=3 compass=north")) {
       assertThat(redact(line)).as(line).isEqualTo(line);
     }
+  }
+
+  @Test
+  void placeholdersAndCodeReferencesAfterASecretKeyAreNotRedacted() {
+    for (String line : List.of("password=$DB_PASSWORD", "password: {password}", "password={0}", "password=<password>",
+        "api_key=<your-api-key>", "password=%d", "password=xxxxxxxx", "password=XXXX****",
+        "Parameters: {\"user\"=>{\"password\"=>\"[FILTERED]\"}}", "password=self.password",
+        "secret = os.environ[\"APP_SECRET\"]", "api_key=process.env.API_KEY", "password=getpass()",
+        "token = get_token(user, scope)", "db_password=db_password", "dbPassword=dbPassword",
+        "secret_key=settings.SECRET_KEY")) {
+      assertThat(redact(line)).as(line).isEqualTo(line);
+    }
+  }
+
+  @Test
+  void valuesThatOnlyLookLikeCodeAreStillRedacted() {
+    // a quoted string is a literal, whatever it looks like
+    assertThat(redact("password=\"getpass()\"")).isEqualTo("password=\"[REDACTED]\"");
+    assertThat(redact("password='self.password'")).isEqualTo("password='[REDACTED]'");
+    // "password" is the most common real password
+    assertThat(redact("login user=bob password=password")).isEqualTo("login user=bob password=[REDACTED]");
+    assertThat(redact("password=$ecret1")).isEqualTo("password=[REDACTED]");
+    // detect-secrets negatives that are secrets in a log line (file-type dependent or a "fake" word)
+    assertThat(redact("password: real_key")).isEqualTo("password: [REDACTED]");
+    assertThat(redact("password = \"somefakekey\"")).isEqualTo("password = \"[REDACTED]\"");
+    assertThat(redact("api_key = 'k3y';")).isEqualTo("api_key = '[REDACTED]';");
   }
 
   @Test
