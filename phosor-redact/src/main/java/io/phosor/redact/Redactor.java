@@ -92,7 +92,8 @@ public final class Redactor {
    * Redacts the event in place: the original text and every string in its fields (recursively inside
    * lists and maps; a string under a secret-sounding key such as {@code password} is replaced whole).
    * Sets {@code parsed.pii_redacted} to true when anything was redacted and leaves it unset otherwise.
-   * Returns how many findings of each kind were redacted (empty when none).
+   * Returns per kind how many secrets the event held (empty when none): the larger of the count in
+   * the original text and the count in the fields, so a secret repeated in a parsed field counts once.
    */
   public Map<PiiType, Integer> redact(Event event) {
     Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
@@ -101,14 +102,18 @@ public final class Redactor {
     if (redacted != original) {
       event.original(redacted);
     }
+    // The parsed fields mostly repeat parts of the original text (message, user, ...): one secret
+    // must count once per event, so per kind the event's count is the larger of the two tallies.
+    Map<PiiType, Integer> inFields = new EnumMap<>(PiiType.class);
     Map<String, Object> fields = event.mutableFields();
     for (Map.Entry<String, Object> e : fields.entrySet()) {
       Object v = e.getValue();
-      Object r = value(e.getKey(), v, counts, 0);
+      Object r = value(e.getKey(), v, inFields, 0);
       if (r != v) {
         e.setValue(r);
       }
     }
+    inFields.forEach((type, n) -> counts.merge(type, n, Math::max));
     if (!counts.isEmpty()) {
       event.put(Fields.PII_REDACTED, Boolean.TRUE);
     }

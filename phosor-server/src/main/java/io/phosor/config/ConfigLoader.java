@@ -80,6 +80,7 @@ public final class ConfigLoader {
       v -> Duration.ofSeconds(longIn(v, 1, 3600)), "How long a graceful shutdown waits for queues to drain.");
 
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
+  static final Setting<Boolean> SSN_UNSEPARATED;
 
   static {
     Set<PiiType> defaults = io.phosor.redact.Redactor.defaults();
@@ -94,6 +95,8 @@ public final class ConfigLoader {
       REDACT.put(t, def("redact." + kind, env, Boolean.toString(defaults.contains(t)), ConfigLoader::bool,
           "Redact " + kind.replace('_', ' ') + " (true/false)."));
     }
+    SSN_UNSEPARATED = def("redact.ssn_unseparated", "PHOSOR_REDACT_SSN_UNSEPARATED", "false", ConfigLoader::bool,
+        "Also treat bare 9-digit numbers that pass the SSN rules as SSNs (off: in logs they are mostly ids and byte counts).");
   }
 
   private ConfigLoader() {}
@@ -163,6 +166,7 @@ public final class ConfigLoader {
         (List<String>) parsed.get(INGEST_TOKENS.key()),
         (List<Path>) parsed.get(FILE_ALLOWED_DIRS.key()),
         redact,
+        (Boolean) parsed.get(SSN_UNSEPARATED.key()),
         (Double) parsed.get(RATE.key()),
         (Double) parsed.get(BURST.key()),
         (Integer) parsed.get(QUEUE.key()),

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param ingestTokens tokens accepted for HTTP ingestion (never logged)
  * @param fileAllowedDirs directories under which files may be tailed
  * @param redact kinds of PII to redact
+ * @param redactSsnUnseparated also redact bare 9-digit numbers that pass the SSN rules
  * @param rateLimitPerSecond events per second a source with full reputation may send (0 = no limit)
  * @param rateLimitBurst extra events a source may send in a burst above its rate
  * @param queueCapacity events that may wait between the sources and the journal
@@ -49,6 +50,7 @@ public record PhosorConfig(
     List<String> ingestTokens,
     List<Path> fileAllowedDirs,
     Set<PiiType> redact,
+    boolean redactSsnUnseparated,
     double rateLimitPerSecond,
     double rateLimitBurst,
     int queueCapacity,

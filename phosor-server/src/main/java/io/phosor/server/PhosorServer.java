@@ -24,6 +24,7 @@ import io.phosor.pipeline.EventSink;
 import io.phosor.pipeline.Pipeline;
 import io.phosor.ratelimit.ReputationLimiter;
 import io.phosor.redact.Redactor;
+import io.phosor.redact.RedactorOptions;
 import io.phosor.stats.SourceStats;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ public final class PhosorServer implements AutoCloseable {
     this.stats = new SourceStats(registry);
     this.journal = Journal.open(data.resolve("journal"), config.journalSegmentBytes());
     EventParser parser = new EventParser(clock);
-    Redactor redactor = new Redactor(config.redact());
+    Redactor redactor = new Redactor(config.redact(), new RedactorOptions(config.redactSsnUnseparated()));
     this.pipeline = new Pipeline(config, parser, redactor, journal, stats, registry, clock);
     ReputationLimiter limiter = new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
     this.syslog = new SyslogServer(config, pipeline, stats, limiter, registry, clock);
