@@ -49,6 +49,13 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
+  @Option(names = "--api-token-file", description = "API token file (e.g. data/secrets/api.token): also report the "
+      + "server's own counts (journaled, rate-limited, dropped, refused) from /api/stats before and after the run.")
+  java.nio.file.Path apiTokenFile;
+
+  @Option(names = "--stats-port", defaultValue = "8000", description = "HTTP port of the server for /api/stats. Default: ${DEFAULT-VALUE}.")
+  int statsPort;
+
   @Override
   public Integer call() throws Exception {
     if (count == 0 && durationSeconds == 0) {
@@ -76,8 +83,13 @@ final class LoadCommand implements Callable<Integer> {
       System.err.println("phosor load: " + e.getMessage());
       return 2;
     }
+    ServerCounts before = apiTokenFile == null ? null : ServerCounts.fetch(host, statsPort, apiTokenFile);
     LoadReport r = LoadTool.run(o);
     System.out.println(json ? r.toJson() : r.toString());
+    if (before != null) {
+      ServerCounts after = ServerCounts.settled(host, statsPort, apiTokenFile);
+      System.out.println(after.minus(before).describe());
+    }
     return r.errors() > 0 && r.accepted() == 0 ? 1 : 0;
   }
 }

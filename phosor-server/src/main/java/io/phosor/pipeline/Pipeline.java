@@ -109,7 +109,6 @@ public final class Pipeline {
     }
     Ack ack = new Ack(msgs.size());
     if (msgs.isEmpty()) {
-      queued.addAndGet(0);
       return ack;
     }
     queue.add(new Batch(List.copyOf(msgs), ack));
