@@ -84,7 +84,7 @@ final class Compiler {
     if (id != null) {
       return id;
     }
-    Leaf leaf = build(rule, key);
+    Leaf leaf = build(rule, key, f.field());
     String lit = requiredLiteral(key);
     if (lit != null) {
       leaf.literal = literalId(leaf.slot, lit);
@@ -105,10 +105,10 @@ final class Compiler {
     return literals.computeIfAbsent(slot, k -> new LinkedHashMap<>()).computeIfAbsent(lit, k -> literalCount++);
   }
 
-  private Leaf build(String rule, Condition.Field f) {
+  private Leaf build(String rule, Condition.Field f, String written) {
     int slot = slot(f.field());
     List<String> vs = f.values();
-    String what = f.op().name().toLowerCase() + " on " + f.field();
+    String what = f.op().name().toLowerCase(java.util.Locale.ROOT) + " on " + written;
     switch (f.op()) {
       case EXISTS -> {
         return new Leaf.Exists(slot, vs.isEmpty() || Boolean.parseBoolean(vs.get(0)));
@@ -131,7 +131,7 @@ final class Compiler {
         for (int i = 0; i < ranges.length; i++) {
           ranges[i] = IpRange.parse(vs.get(i));
           if (ranges[i] == null) {
-            throw new RuleException(rule, "cidr on " + f.field() + ": \"" + vs.get(i)
+            throw new RuleException(rule, what + ": \"" + vs.get(i)
                 + "\" is not an IPv4 or IPv6 address or CIDR block");
           }
         }
@@ -148,7 +148,7 @@ final class Compiler {
       case CONTAINS -> new Leaf.Substring(slot, Leaf.Substring.CONTAINS, v, f.caseSensitive());
       case STARTS_WITH -> new Leaf.Substring(slot, Leaf.Substring.STARTS, v, f.caseSensitive());
       case ENDS_WITH -> new Leaf.Substring(slot, Leaf.Substring.ENDS, v, f.caseSensitive());
-      case REGEX -> new Leaf.Regex(slot, Regexes.compile(rule, "regex on " + f.field(), v, f.caseSensitive()));
+      case REGEX -> new Leaf.Regex(slot, Regexes.compile(rule, what, v, f.caseSensitive()));
       case GT, GTE, LT, LTE -> {
         double d = Leaf.Numeric.parseNumber(v);
         if (Double.isNaN(d) || Double.isInfinite(d)) {

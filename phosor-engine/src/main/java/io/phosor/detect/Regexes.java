@@ -33,7 +33,7 @@ final class Regexes {
       p = Pattern.compile(regex, caseSensitive ? 0 : Pattern.CASE_INSENSITIVE);
     } catch (PatternSyntaxException e) {
       throw new RuleException(rule, where + " is not a valid RE2 regex: " + e.getDescription()
-          + (e.getPattern() == null || e.getPattern().equals(regex) ? "" : " at `" + e.getPattern() + "`"));
+          + (e.getPattern() == null || e.getPattern().endsWith(regex) ? "" : " at `" + e.getPattern() + "`"));
     } catch (RuntimeException e) {
       throw new RuleException(rule, where + " is not a valid RE2 regex: " + e.getMessage());
     }
