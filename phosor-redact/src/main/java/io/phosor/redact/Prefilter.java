@@ -86,6 +86,10 @@ final class Prefilter {
     }
   }
 
+  /** First two chars of each enabled token prefix, as a set of {@code c0 << 7 | c1} (see {@link #tokenPrefix}). */
+  private final long[] prefixPairs = new long[256];
+  /** The ASCII punctuation at which {@link #punctuation} has a test for the enabled kinds. */
+  private final boolean[] punct = new boolean[128];
   private final boolean always;
   private final boolean card;
   private final boolean ssn;
@@ -116,6 +120,39 @@ final class Prefilter {
     privateKey = on[PiiType.PRIVATE_KEY.ordinal()];
     email = on[PiiType.EMAIL.ordinal()];
     always = on[PiiType.PHONE.ordinal()];
+    if (jwt) {
+      pairs("ey");
+    }
+    if (aws) {
+      pairs("AK", "AS", "AB", "AC", "A3");
+    }
+    if (github) {
+      pairs("gh", "gi");
+    }
+    if (apiKey) {
+      pairs("gl", "GR", "sk", "sq", "rk", "np", "py", "SG");
+    }
+    if (slack) {
+      pairs("xo", "xa");
+    }
+    if (bearer) {
+      pairs("be", "bE", "Be", "BE");
+    }
+    punct['='] = assignments;
+    punct['!'] = assignments;
+    punct[':'] = true; // also notes "://" for the URL userinfo test at '@'
+    punct['"'] = password;
+    punct['\''] = password;
+    punct['-'] = privateKey || apiKey;
+    punct['.'] = slack;
+    punct['@'] = email || password;
+  }
+
+  private void pairs(String... firstTwo) {
+    for (String p : firstTwo) {
+      int pair = p.charAt(0) << 7 | p.charAt(1);
+      prefixPairs[pair >>> 6] |= 1L << pair;
+    }
   }
 
   /**
@@ -144,13 +181,23 @@ final class Prefilter {
     while (i < n) {
       char c = s.charAt(i);
       if (letter(c)) {
-        // a run of letters: the char before it is not a letter (see the class comment, token prefixes)
-        if (tokenPrefix(s, i, c)) {
-          return true;
+        // a run of letters: the char before it is not a letter (see the class comment, token prefixes).
+        // Every token prefix is 3+ chars long; its first two chars are in prefixPairs (a superset test).
+        if (i + 1 < n) {
+          int pair = c << 7 | (s.charAt(i + 1) & 0x7f);
+          if ((prefixPairs[pair >>> 6] & (1L << pair)) != 0 && tokenPrefix(s, i, c)) {
+            return true;
+          }
         }
+        int start = i;
         i++;
         while (i < n && letter(s.charAt(i))) {
           i++;
+        }
+        // "basic " ends a run of letters with "basic" and a space
+        if (password && i < n && s.charAt(i) == ' ' && i - start >= 5 && (s.charAt(i - 1) | 0x20) == 'c'
+            && basic(s, i - 5)) {
+          return true;
         }
         continue;
       }
@@ -188,53 +235,15 @@ final class Prefilter {
         i++; // the joining ' ', '-' or '.': a digit follows, and none of the tests below fires on it
         continue;
       }
-      switch (c) {
-        case ' ' -> {
-          if (password && i >= 5 && (s.charAt(i - 1) | 0x20) == 'c' && basic(s, i - 5)) {
-            return true;
-          }
+      if (c >= 0x80) {
+        return true;
+      }
+      if (punct[c]) {
+        if (punctuation(s, i, c, scheme)) {
+          return true;
         }
-        case '=', '!' -> {
-          if (assignments && (keyBefore(s, i) || (i + 1 < n && s.charAt(i + 1) == '=' && keyAfter(s, i + 2)))) {
-            return true;
-          }
-        }
-        case ':' -> {
-          if (apiKey && i > 0 && Chars.digit(s.charAt(i - 1)) && s.startsWith("AA", i + 1)) {
-            return true;
-          }
-          if (i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
-            scheme = true;
-          }
-          if (assignments && keyBefore(s, i)) {
-            return true;
-          }
-        }
-        case '"', '\'' -> {
-          if (password && i > 0 && Chars.space(s.charAt(i - 1)) && keyBefore(s, i)) {
-            return true;
-          }
-        }
-        case '-' -> {
-          if (i + 3 < n && s.charAt(i + 1) == '-' ? privateKey && s.startsWith("-----BEGIN ", i)
-              : apiKey && s.startsWith("-us", i) && Chars.digitAt(s, i + 3)) {
-            return true;
-          }
-        }
-        case '.' -> {
-          if (slack && i + 1 < n && s.charAt(i + 1) == 's' && s.startsWith(".slack.com/services/", i)) {
-            return true;
-          }
-        }
-        case '@' -> {
-          if (email || (password && scheme)) {
-            return true;
-          }
-        }
-        default -> {
-          if (c >= 0x80) {
-            return true;
-          }
+        if (c == ':' && i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
+          scheme = true;
         }
       }
       // a digit run is joined to the next only through the one separator consumed above
@@ -244,6 +253,49 @@ final class Prefilter {
       chain = 0;
       i++;
     }
+    return false;
+  }
+
+  /** The tests made at a punctuation char {@code c} at {@code i} that {@link #punct} marks. */
+  private boolean punctuation(String s, int i, char c, boolean scheme) {
+    int n = s.length();
+    switch (c) {
+      case '=', '!' -> {
+        if (assignments && (keyBefore(s, i) || (i + 1 < n && s.charAt(i + 1) == '=' && keyAfter(s, i + 2)))) {
+          return true;
+        }
+      }
+      case ':' -> {
+        if (apiKey && i > 0 && Chars.digit(s.charAt(i - 1)) && s.startsWith("AA", i + 1)) {
+          return true;
+        }
+        if (assignments && keyBefore(s, i)) {
+          return true;
+        }
+      }
+      case '"', '\'' -> {
+        if (password && i > 0 && Chars.space(s.charAt(i - 1)) && keyBefore(s, i)) {
+          return true;
+        }
+      }
+      case '-' -> {
+        if (i + 3 < n && s.charAt(i + 1) == '-' ? privateKey && s.startsWith("-----BEGIN ", i)
+            : apiKey && s.startsWith("-us", i) && Chars.digitAt(s, i + 3)) {
+          return true;
+        }
+      }
+      case '.' -> {
+        if (slack && i + 1 < n && s.charAt(i + 1) == 's' && s.startsWith(".slack.com/services/", i)) {
+          return true;
+        }
+      }
+      case '@' -> {
+        if (email || (password && scheme)) {
+          return true;
+        }
+      }
+      default -> { }
+      }
     return false;
   }
 
