@@ -21,11 +21,12 @@ package io.phosor.redact;
  *       Test: a maximal chain of digit runs joined by single ' ' or '-' with at least 13 digits.
  *   <li><b>SSN</b> ({@link NumberRules#ssn}, entered with {@code len = runEnd - i}, a suffix of a digit run):
  *       (a) {@code len == 9}: a digit run of at least 9; (b) {@code len} 3 or 5, one '-' or ' ', then a run of
- *       exactly {@code 9 - len} digits: a run of 6 after a run of at least 3, or of 4 after a run of at least
- *       5, joined by one ' ' or '-'; (c) {@code len == 3}, a separator in {@code - . space}, a run of exactly
- *       2, the same separator, a run of exactly 4: a run of 4 after a run of 2 after a run of at least 3, each
- *       joined by one ' ', '-' or '.'. (The group and serial runs start right after a separator, so they are
- *       whole runs; only the first may be a suffix, hence "at least".)
+ *       exactly {@code 9 - len} digits: a run of at least 6 after a run of at least 3, or of at least 4 after
+ *       a run of at least 5, joined by one ' ' or '-'; (c) {@code len == 3}, a separator in {@code - . space},
+ *       a run of exactly 2, the same separator, a run of exactly 4: a run of at least 4 after a run of
+ *       exactly 2 after a run of at least 3, each joined by one ' ', '-' or '.' (not necessarily the same).
+ *       The first run may be a suffix of a longer one, hence "at least" there; the others are tested with
+ *       "at least" too, which is looser than the rule and keeps the test true on longer texts (see #maybe).
  *   <li><b>INTERNAL_IP</b> ({@link NumberRules#ipv4}): a dotted quad: a '.' between two digits.
  *   <li><b>API_KEY, Telegram</b> ({@link NumberRules#telegram}): digits, ':', "AA": a ':' after a digit and
  *       before "AA".
@@ -51,8 +52,9 @@ package io.phosor.redact;
  *       private key spelling "priv"; secret "secr"; apikey/api_key/api-key "api"; access_key/accesskey
  *       "acce"; accountkey/account_key "acco"; auth_key/authkey "auth"; credential "cred"; client_key
  *       "clie"; contrasena "cont"; the suffix token "toke"; the parts pswd and pwd). The key is found the way
- *       {@code at} finds it, loosened: back from the operator at most 8 whitespace chars (the same bound
- *       {@code at} uses for ' ' and '\t'; {@code statement} uses {@link Chars#space}), then at most
+ *       {@code at} finds it, loosened: back from the operator at most 8 {@link Chars#space} chars (the bound
+ *       both rules use; {@code at} walks only ' ' and '\t', and where it stops at another space char its key
+ *       is empty, so walking on loses nothing), then at most
  *       {@link #KEY_REACH} chars that are identifier chars, quotes or brackets (the key, at most 64, plus a
  *       {@code [25]} index and two closing quotes or brackets, at most 10). That region contains the key
  *       {@code at} or {@code statement} would use, so a key-gram found nowhere in it means NONE. For
