@@ -33,11 +33,17 @@ public final class Redactor {
    * any number, so the cache stops growing here (the decision is then recomputed, which is only slower).
    */
   static final int MAX_CACHED_KEYS = 4096;
+  /** Longest field value remembered as cleared: names and enum-like values, not messages. */
+  static final int MAX_REMEMBERED = 32;
+  /** Slots of the cleared-value memory (a power of two): 1024 references, at most 32 chars each behind them. */
+  static final int REMEMBERED_SLOTS = 1024;
 
   private final Set<PiiType> enabled;
   private final RedactorOptions options;
   private final Scanner scanner;
   private final boolean passwords;
+  /** Short field values the prefilter cleared, by hash slot (see {@link #clearedShort}). */
+  private final String[] remembered = new String[REMEMBERED_SLOTS];
   /** {@link #isSecretKey} per field name seen; a pure function of the name, so sharing it is safe. */
   private final ConcurrentHashMap<String, Boolean> secretKeys = new ConcurrentHashMap<>();
 
@@ -166,6 +172,9 @@ public final class Redactor {
       if (cleanText != null && s.length() >= MIN_SUBSTRING_SKIP && clearedWithin(cleanText, s)) {
         return false;
       }
+      if (s.length() <= MAX_REMEMBERED) {
+        return !clearedShort(s) && !find(s).isEmpty();
+      }
       return !find(s).isEmpty();
     }
     if (v instanceof Long || v instanceof BigInteger || v instanceof Integer) {
@@ -194,6 +203,27 @@ public final class Redactor {
       return false;
     }
     return false;
+  }
+
+  /**
+   * Whether the prefilter clears the short value {@code s}, remembering cleared values: field values such as
+   * host and program names, methods, facility and severity names repeat from event to event. The memory is
+   * a fixed table of strings the prefilter cleared (a pure function of the string for this redactor), one
+   * per slot by hash, written without a lock: a reader sees null, an older or a newer cleared string, and
+   * only an equal one counts. Nothing is allocated.
+   */
+  private boolean clearedShort(String s) {
+    int h = s.hashCode();
+    int slot = (h ^ (h >>> 16)) & (REMEMBERED_SLOTS - 1);
+    String known = remembered[slot];
+    if (known != null && known.equals(s)) {
+      return true;
+    }
+    if (s.isEmpty() || scanner.maybe(s)) {
+      return false;
+    }
+    remembered[slot] = s;
+    return true;
   }
 
   /** {@code s} occurs in {@code cleared} at an index that is 0 or follows a char that is not an ASCII letter. */
