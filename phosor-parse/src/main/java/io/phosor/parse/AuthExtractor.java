@@ -92,13 +92,28 @@ final class AuthExtractor {
         return true;
       }
     }
-    if ("sudo".equals(prog) || m.indexOf(" ; COMMAND=") > 0 || m.indexOf(" ; USER=") > 0) {
+    if ("sudo".equals(prog) || sudoFields(m)) {
       if (sudo(e, m)) {
         return true;
       }
     }
     if (prog == null || prog.equals("su") || prog.equals("su-l")) {
       return su(e, m, "su".equals(prog) || "su-l".equals(prog));
+    }
+    return false;
+  }
+
+  /**
+   * {@code m.indexOf(" ; COMMAND=") > 0 || m.indexOf(" ; USER=") > 0}, in one pass over {@code m} instead of
+   * two (a first occurrence at 0 makes that test false, hence the two flags).
+   */
+  private static boolean sudoFields(String m) {
+    boolean commandAt0 = m.startsWith(" ; COMMAND=");
+    boolean userAt0 = m.startsWith(" ; USER=");
+    for (int k = m.indexOf(" ; ", 1); k > 0; k = m.indexOf(" ; ", k + 1)) {
+      if ((!commandAt0 && m.startsWith("COMMAND=", k + 3)) || (!userAt0 && m.startsWith("USER=", k + 3))) {
+        return true;
+      }
     }
     return false;
   }

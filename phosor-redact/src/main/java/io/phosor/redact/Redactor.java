@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds and redacts PII and secrets in events before anything is journaled, stored or sent on.
@@ -22,11 +23,29 @@ public final class Redactor {
   static final int MAX_DEPTH = 16;
   /** Replacement of a value nested deeper than {@link #MAX_DEPTH}: it cannot be checked, so it is not kept. */
   static final String TOO_DEEP = "[REDACTED-TOO-DEEP]";
+  /**
+   * Shortest field value looked up in a cleared original text instead of being prefiltered itself: below
+   * this, the prefilter pass over the value costs less than the lookup.
+   */
+  static final int MIN_SUBSTRING_SKIP = 24;
+  /**
+   * Field names whose secret-key decision is cached: parsers produce a few dozen names, JSON input may bring
+   * any number, so the cache stops growing here (the decision is then recomputed, which is only slower).
+   */
+  static final int MAX_CACHED_KEYS = 4096;
+  /** Longest field value remembered as cleared: names and enum-like values, not messages. */
+  static final int MAX_REMEMBERED = 32;
+  /** Slots of the cleared-value memory (a power of two): 1024 references, at most 32 chars each behind them. */
+  static final int REMEMBERED_SLOTS = 1024;
 
   private final Set<PiiType> enabled;
   private final RedactorOptions options;
   private final Scanner scanner;
   private final boolean passwords;
+  /** Short field values the prefilter cleared, by hash slot (see {@link #clearedShort}). */
+  private final String[] remembered = new String[REMEMBERED_SLOTS];
+  /** {@link #isSecretKey} per field name seen; a pure function of the name, so sharing it is safe. */
+  private final ConcurrentHashMap<String, Boolean> secretKeys = new ConcurrentHashMap<>();
 
   /** Redacts the given kinds only, with {@link RedactorOptions#DEFAULTS}. */
   public Redactor(Set<PiiType> enabled) {
@@ -75,17 +94,20 @@ public final class Redactor {
    */
   public String redact(String text, Map<PiiType, Integer> counts) {
     List<Finding> found = find(text);
-    if (found.isEmpty()) {
-      return text;
+    return found.isEmpty() ? text : apply(text, found, counts);
+  }
+
+  /** Whether the prefilter lets {@code text} through to the full scan (for the differential test). */
+  boolean prefilterMaybe(String text) {
+    return scanner.maybe(text);
+  }
+
+  /** {@link #find} without the prefilter: the reference full scan (for the differential test). */
+  List<Finding> findWithoutPrefilter(String text) {
+    if (text == null || text.isEmpty()) {
+      return List.of();
     }
-    StringBuilder out = new StringBuilder(text.length());
-    int at = 0;
-    for (Finding f : found) {
-      out.append(text, at, f.start()).append(f.type().replacement());
-      at = f.end();
-      counts.merge(f.type(), 1, Integer::sum);
-    }
-    return out.append(text, at, text.length()).toString();
+    return scanner.scanFull(text);
   }
 
   /**
@@ -96,16 +118,20 @@ public final class Redactor {
    * the original text and the count in the fields, so a secret repeated in a parsed field counts once.
    */
   public Map<PiiType, Integer> redact(Event event) {
-    Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
     String original = event.original();
-    String redacted = redact(original, counts);
-    if (redacted != original) {
-      event.original(redacted);
+    boolean clean = original == null || original.isEmpty() || !scanner.maybe(original);
+    List<Finding> found = clean ? List.of() : scanner.scanFull(original);
+    Map<String, Object> fields = event.mutableFields();
+    if (found.isEmpty() && !fieldsNeedRedaction(fields, clean ? original : null)) {
+      return Map.of(); // the common case: nothing to change, nothing allocated
+    }
+    Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
+    if (!found.isEmpty()) {
+      event.original(apply(original, found, counts));
     }
     // The parsed fields mostly repeat parts of the original text (message, user, ...): one secret
     // must count once per event, so per kind the event's count is the larger of the two tallies.
     Map<PiiType, Integer> inFields = new EnumMap<>(PiiType.class);
-    Map<String, Object> fields = event.mutableFields();
     for (Map.Entry<String, Object> e : fields.entrySet()) {
       Object v = e.getValue();
       Object r = value(e.getKey(), v, inFields, 0);
@@ -118,6 +144,111 @@ public final class Redactor {
       event.put(Fields.PII_REDACTED, Boolean.TRUE);
     }
     return counts;
+  }
+
+  /**
+   * Whether {@link #value} would change any of the fields: the same decisions, without counting or copying,
+   * so that an event without secrets costs no allocation. Must stay in step with {@link #value}.
+   */
+  private boolean fieldsNeedRedaction(Map<String, Object> fields, String cleanText) {
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      if (needsRedaction(e.getKey(), e.getValue(), cleanText, 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code cleanText}, when not null, is a text the prefilter cleared ({@link Prefilter#maybe} false): a
+   * string that occurs in it, not right after a letter, is cleared too (see {@link Prefilter#maybe} on
+   * substrings), which saves the scan of a message or user agent that repeats part of the original text.
+   */
+  private boolean needsRedaction(String key, Object v, String cleanText, int depth) {
+    if (v instanceof String s) {
+      if (passwords && key != null && !s.isEmpty() && secretKey(key) && !isToken(s)) {
+        return true;
+      }
+      if (cleanText != null && s.length() >= MIN_SUBSTRING_SKIP && clearedWithin(cleanText, s)) {
+        return false;
+      }
+      if (s.length() <= MAX_REMEMBERED) {
+        return !clearedShort(s) && !find(s).isEmpty();
+      }
+      return !find(s).isEmpty();
+    }
+    if (v instanceof Long || v instanceof BigInteger || v instanceof Integer) {
+      return !shortNumber(v) && value(key, v, new EnumMap<>(PiiType.class), depth) != v;
+    }
+    if (v instanceof List<?> list) {
+      if (depth >= MAX_DEPTH) {
+        return true;
+      }
+      for (Object item : list) {
+        if (needsRedaction(key, item, cleanText, depth + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (v instanceof Map<?, ?> map) {
+      if (depth >= MAX_DEPTH) {
+        return true;
+      }
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (needsRedaction(e.getKey() instanceof String k ? k : null, e.getValue(), cleanText, depth + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the prefilter clears the short value {@code s}, remembering cleared values: field values such as
+   * host and program names, methods, facility and severity names repeat from event to event. The memory is
+   * a fixed table of strings the prefilter cleared (a pure function of the string for this redactor), one
+   * per slot by hash, written without a lock: a reader sees null, an older or a newer cleared string, and
+   * only an equal one counts. Nothing is allocated.
+   */
+  private boolean clearedShort(String s) {
+    int h = s.hashCode();
+    int slot = (h ^ (h >>> 16)) & (REMEMBERED_SLOTS - 1);
+    String known = remembered[slot];
+    if (known != null && known.equals(s)) {
+      return true;
+    }
+    if (s.isEmpty() || scanner.maybe(s)) {
+      return false;
+    }
+    remembered[slot] = s;
+    return true;
+  }
+
+  /** {@code s} occurs in {@code cleared} at an index that is 0 or follows a char that is not an ASCII letter. */
+  static boolean clearedWithin(String cleared, String s) {
+    int k = cleared.indexOf(s);
+    if (k < 0) {
+      return false;
+    }
+    if (k == 0) {
+      return true;
+    }
+    char before = cleared.charAt(k - 1);
+    return !((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z'));
+  }
+
+  /** {@code text} with each of {@code found} replaced by its kind's token, counted into {@code counts}. */
+  private static String apply(String text, List<Finding> found, Map<PiiType, Integer> counts) {
+    StringBuilder out = new StringBuilder(text.length());
+    int at = 0;
+    for (Finding f : found) {
+      out.append(text, at, f.start()).append(f.type().replacement());
+      at = f.end();
+      counts.merge(f.type(), 1, Integer::sum);
+    }
+    return out.append(text, at, text.length()).toString();
   }
 
   /** The redacted value, or the same instance when nothing in it changed. Collections are copied on change. */
@@ -133,10 +264,10 @@ public final class Redactor {
       // a card number parsed from JSON as a number. Only the card rule applies: a nine-digit number field
       // is a byte count, an id or a pid far more often than an SSN (and JSON drops an SSN's leading
       // zero), so SSN rules never turn a number into a string
-      String s = v.toString();
-      if (s.length() < 13 || !enabled.contains(PiiType.CREDIT_CARD)) {
+      if (shortNumber(v) || !enabled.contains(PiiType.CREDIT_CARD)) {
         return v;
       }
+      String s = v.toString();
       for (Finding f : find(s)) {
         if (f.type() == PiiType.CREDIT_CARD) {
           String r = redact(s, counts);
@@ -182,11 +313,51 @@ public final class Redactor {
     return v;
   }
 
-  private static boolean secretKey(String key) {
-    int dot = key.lastIndexOf('.');
-    String last = dot >= 0 ? key.substring(dot + 1) : key;
-    return AssignmentRules.keyKind(last, 0, last.length()) == 1
-        && !last.equals(Fields.PII_REDACTED);
+  /** The last dotted part of {@code key} names a secret, cached per key (field names come from a small set). */
+  private boolean secretKey(String key) {
+    Boolean known = secretKeys.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean secret = isSecretKey(key);
+    if (secretKeys.size() < MAX_CACHED_KEYS) {
+      secretKeys.put(key, secret);
+    }
+    return secret;
+  }
+
+  /** The last dotted part of {@code key} names a secret (as {@link AssignmentRules#keyKind} decides). */
+  private static boolean isSecretKey(String key) {
+    int from = key.lastIndexOf('.') + 1;
+    int to = key.length();
+    if (to - from < 2) {
+      return false;
+    }
+    // every key keyKind accepts holds a key-gram; the gram test is ASCII-only (see Prefilter), so a
+    // non-ASCII key always gets the full test
+    boolean ascii = true;
+    for (int k = from; k < to && ascii; k++) {
+      ascii = key.charAt(k) < 0x80;
+    }
+    if (ascii && !Prefilter.keyGram(key, from, to)) {
+      return false;
+    }
+    return AssignmentRules.keyKind(key, from, to) == 1
+        && !(to - from == Fields.PII_REDACTED.length() && key.startsWith(Fields.PII_REDACTED, from));
+  }
+
+  /**
+   * Whether the decimal text of an Integer, Long or BigInteger is shorter than 13 chars (the shortest card),
+   * decided without building it: an Integer always is; a Long when in (-10^11, 10^12).
+   */
+  private static boolean shortNumber(Object v) {
+    if (v instanceof Integer) {
+      return true;
+    }
+    if (v instanceof Long l) {
+      return l < 1_000_000_000_000L && l > -100_000_000_000L;
+    }
+    return v.toString().length() < 13;
   }
 
   private static boolean isToken(String s) {

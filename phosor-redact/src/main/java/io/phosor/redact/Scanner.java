@@ -15,6 +15,7 @@ final class Scanner {
   private final boolean numbers;
   private final boolean assignments;
   private final boolean ssnUnseparated;
+  private final Prefilter prefilter;
 
   Scanner(Set<PiiType> enabled, RedactorOptions options) {
     ssnUnseparated = options.ssnUnseparated();
@@ -25,6 +26,7 @@ final class Scanner {
     numbers = is(PiiType.SSN) || is(PiiType.CREDIT_CARD) || is(PiiType.PHONE) || is(PiiType.INTERNAL_IP)
         || is(PiiType.API_KEY);
     assignments = is(PiiType.PASSWORD) || is(PiiType.AWS_KEY);
+    prefilter = new Prefilter(on);
   }
 
   /** Rules that start at the first letter of a word; every token prefix begins a word. */
@@ -49,7 +51,18 @@ final class Scanner {
     return on[t.ordinal()];
   }
 
+  /** The findings in {@code s}: none when the {@link Prefilter} rules every rule out, else {@link #scanFull}. */
   List<Finding> scan(String s) {
+    return prefilter.maybe(s) ? scanFull(s) : List.of();
+  }
+
+  /** Whether {@code s} may hold a finding at all ({@link Prefilter#maybe}). */
+  boolean maybe(String s) {
+    return prefilter.maybe(s);
+  }
+
+  /** The full scan without the prefilter: the reference the prefilter is tested against. */
+  List<Finding> scanFull(String s) {
     Hits hits = new Hits(on);
     int n = s.length();
     int i = 0;
