@@ -287,8 +287,22 @@ final class DifferentialTest {
     return new Run(sortWithinEvent(out), engine.stats().lateEvents());
   }
 
+  /**
+   * Where the brief leaves room with out-of-order events, the oracle takes the engine's reading by default
+   * (window ends at the group's newest event; suppression |t - last| &lt; S) - both accepted after review, see
+   * {@link ReferenceEngine}. -Dphosor.diff.readings=literal runs the brief's literal "(t-W, t]" and
+   * "t - last &lt; S" instead, to show where the two readings differ. The step-1 anchor is NOT a reading: the
+   * LATEST step 1 is the latest in event time.
+   */
+  static final boolean LITERAL_READINGS = "literal".equals(System.getProperty("phosor.diff.readings"));
+
   static Run runReference(List<Rule> rules, List<Ev> events, Duration tol) {
     ReferenceEngine ref = new ReferenceEngine(tol, rules);
+    if (LITERAL_READINGS) {
+      ref.withLiteralReadings();
+    }
+    // -Dphosor.diff.anchor=arrival: accept the engine's anchoring (re-anchor at each step 1 as delivered)
+    ref.anchorByArrival = "arrival".equals(System.getProperty("phosor.diff.anchor"));
     List<String> out = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       for (Alert a : ref.process(events.get(i).toEvent(i))) {
@@ -342,8 +356,7 @@ final class DifferentialTest {
       Duration tol = Duration.ofSeconds(30 + rnd.nextInt(30));
       List<Rule> rules = List.of(rule("th", rnd, typeFilter(rnd), new Rule.Threshold(2 + rnd.nextInt(5), secs(rnd, 5, 90))));
       List<Ev> events = stream(rnd, tol);
-      ReferenceEngine mutant = new ReferenceEngine(tol, rules);
-      mutant.countFutureEvents = true;
+      ReferenceEngine mutant = new ReferenceEngine(tol, rules).withLiteralReadings();
       List<String> m = new ArrayList<>();
       for (int i = 0; i < events.size(); i++) {
         for (Alert a : mutant.process(events.get(i).toEvent(i))) {
@@ -463,6 +476,29 @@ final class DifferentialTest {
         "#2 probe-absence{source.ip=203.0.113.7} deadline=100000ms");
     // a B before the deadline disarms
     bothSay(List.of(r), concat(concat(at("auth_fail", 0), at("auth_success", 99)), at("web_access", 200)));
+  }
+
+  @Test
+  void anOutOfOrderOlderFailureDoesNotMoveTheAnchorBack() {
+    // seed -1207113144328522 (ordered): FAIL 123.64, FAIL 108.787 delivered late (within the 60 s tolerance),
+    // PRIV 146.242, within 32 s. The LATEST step 1 in event time is 123.64: 146.242 - 123.64 = 22.6 s < 32 s.
+    Rule r = new Rule("probe-anchor", "probe anchor", "", Severity.HIGH, true, List.of(), Condition.TRUE,
+        List.of("source.ip"), Duration.ZERO, Rule.TimeBasis.EVENT,
+        new Rule.Correlation(List.of(eq("auth_fail"), eq("privileged_access")), Duration.ofSeconds(32), true));
+    List<Ev> ev = List.of(new Ev(123_640, "a", "u", "auth_fail"), new Ev(108_787, "a", "u", "auth_fail"),
+        new Ev(146_242, "a", "u", "privileged_access"));
+    bothSay(List.of(r), ev, "#2 probe-anchor{source.ip=a}");
+  }
+
+  @Test
+  void aLateEventIsSuppressedEvenAfterTheSuppressionStampCouldHaveExpired() {
+    // pattern, suppress 110 s: alert at 65 s; an event at 300 s moves the watermark to 240 s; a late matching
+    // event at 119.683 s (late: still seen by pattern rules) is 54.7 s from the alert at 65 s -> suppressed
+    Rule r = new Rule("probe-late-suppress", "probe late suppress", "", Severity.HIGH, true, List.of(), eq("auth_fail"),
+        List.of("source.ip"), Duration.ofSeconds(110), Rule.TimeBasis.EVENT, new Rule.Pattern());
+    List<Ev> ev = List.of(new Ev(65_000, "a", "u", "auth_fail"), new Ev(300_000, "a", "u", "web_access"),
+        new Ev(119_683, "a", "u", "auth_fail"));
+    bothSay(List.of(r), ev, "#0 probe-late-suppress{source.ip=a}");
   }
 
   @Test
