@@ -32,12 +32,15 @@ import org.junit.jupiter.api.Test;
 final class DifferentialTest {
   private static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
   private static final int SEEDS = Integer.getInteger("phosor.diff.seeds", 200);
+  /** One rule in five (not absence / new_value) runs on ingest time; -Dphosor.diff.ingest=false turns that off. */
+  private static final boolean INGEST_RULES = !"false".equals(System.getProperty("phosor.diff.ingest"));
   private static final String[] TYPES = {"auth_fail", "auth_success", "privileged_access", "web_access"};
 
   /** One generated event: millis after T0, its keys, and its kind. */
   record Ev(long millis, String ip, String user, String type) {
     Event toEvent(int seq) {
-      Event e = new Event("test", null, T0.plusMillis(seq), type + " " + user + " " + ip);
+      // ingest time: 400 ms apart in arrival order (ingest-time rules get windows that fill and slide)
+      Event e = new Event("test", null, T0.plusMillis(400L * seq), type + " " + user + " " + ip);
       e.timestamp(T0.plusMillis(millis));
       e.put("source.ip", ip).put("user.name", user).put("parsed.event_type", type).put("message", type);
       e.seq(seq);
@@ -325,8 +328,9 @@ final class DifferentialTest {
       groupBy = List.of("source.ip");
     }
     Duration suppress = rnd.nextInt(10) < 3 ? Duration.ofSeconds(5 + rnd.nextInt(120)) : Duration.ZERO;
+    boolean ingest = INGEST_RULES && rnd.nextInt(5) == 0 && !(spec instanceof Rule.Absence) && !(spec instanceof Rule.NewValue);
     return new Rule(id, "rule " + id, "", Severity.MEDIUM, true, List.of(), filter, groupBy, suppress,
-        Rule.TimeBasis.EVENT, spec);
+        ingest ? Rule.TimeBasis.INGEST : Rule.TimeBasis.EVENT, spec);
   }
 
   private static Condition typeFilter(Random rnd) {

@@ -29,7 +29,8 @@ import java.util.Set;
  * traced to it):
  * <ul>
  *   <li>The watermark is the highest event time seen before the event minus the late tolerance; an event
- *       with t &lt; watermark is late: counted, seen by pattern/time_of_day, ignored by every stateful rule.
+ *       with t &lt; watermark is late: counted, seen by pattern/time_of_day, ignored by every stateful rule
+ *       on event time (an ingest-time rule never sees an event as late).
  *   <li>Windows are half-open (newest - W, newest], newest = the group's newest event time
  *       ({@link #windowEndsAtNewest}, the engine's reading); the brief's literal "(t - W, t] around the event
  *       being processed" differs only for out-of-order events ({@link #withLiteralReadings()}).
@@ -116,7 +117,7 @@ final class ReferenceEngine {
         if (!isLate) {
           absence(r, a, e, rt);
         }
-      } else if (matches(r.filter(), e) && (stateless || !isLate)) {
+      } else if (matches(r.filter(), e) && (stateless || !isLate || r.time() == Rule.TimeBasis.INGEST)) {
         Alert al = stateful(r, e, rt);
         if (al != null) {
           emit(r, al, rt, out);
