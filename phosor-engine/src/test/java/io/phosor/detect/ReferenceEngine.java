@@ -64,8 +64,6 @@ final class ReferenceEngine {
   private Instant maxSeen;
   private long late;
   private long suppressed;
-  /** The other reading of "half-open (t-W, t]": also count events of the group with a later time. */
-  boolean countFutureEvents;
   /**
    * The engine's reading of windows (threshold, value_count, unordered correlation): the window ends at the
    * group's NEWEST event time, (newest - W, newest], not at the time of the event being processed.
@@ -386,7 +384,7 @@ final class ReferenceEngine {
 
   private boolean inWindow(Instant ts, Instant t, Duration w) {
     boolean notTooOld = Duration.between(ts, t).compareTo(w) < 0;
-    return notTooOld && (countFutureEvents || !ts.isAfter(t));
+    return notTooOld && !ts.isAfter(t);
   }
 
   private static Instant time(Rule r, Event e) {
