@@ -1,6 +1,7 @@
 package io.phosor.bench;
 
 
+import io.phosor.detect.Alert;
 import io.phosor.detect.AlertSink;
 import io.phosor.detect.Condition;
 import io.phosor.detect.Engine;
@@ -39,7 +40,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * SPEC section 11: detection engine throughput per core. The {@code ../shared/bench} workload is parsed
@@ -73,10 +73,12 @@ public class EngineBench {
   private Engine engine;
   private AlertSink sink;
   private long alerts;
+  /** The last alert, kept in a field so the JIT cannot drop alert creation as dead code. */
+  public Alert lastAlert;
 
   /** Parses the workload once and loads the rules. */
   @Setup(Level.Trial)
-  public void setup(Blackhole bh) throws IOException {
+  public void setup() throws IOException {
     Path p = Path.of(file);
     if (!Files.isRegularFile(p)) {
       throw new IllegalStateException("workload " + p.toAbsolutePath() + " is missing; run phosor-bench/run-engine-bench.sh");
@@ -102,7 +104,7 @@ public class EngineBench {
     engine.setRules(rules);
     sink = a -> {
       alerts++;
-      bh.consume(a);
+      lastAlert = a;
     };
   }
 
@@ -232,7 +234,7 @@ public class EngineBench {
     b.file = "target/data/events-200k.log";
     b.generatedRules = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     long seconds = args.length > 1 ? Long.parseLong(args[1]) : 10;
-    b.setup(new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous."));
+    b.setup();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long t0 = System.nanoTime();
     long n = 0;
