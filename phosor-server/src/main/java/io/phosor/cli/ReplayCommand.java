@@ -7,7 +7,6 @@ import io.phosor.detect.Replay;
 import io.phosor.detect.RuleFiles;
 import io.phosor.detect.RuleSetException;
 import java.io.BufferedWriter;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -100,7 +99,7 @@ final class ReplayCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     boolean many = files.size() > 1;
     try (Writer out = new BufferedWriter(alertsOut == null
-        ? new OutputStreamWriter(new FileOutputStream(java.io.FileDescriptor.out), StandardCharsets.UTF_8)
+        ? new OutputStreamWriter(System.out, StandardCharsets.UTF_8)
         : new OutputStreamWriter(Files.newOutputStream(alertsOut), StandardCharsets.UTF_8), 1 << 16)) {
       AlertSink sink = a -> {
         try {
