@@ -47,6 +47,10 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--no-redact", description = "Do not redact PII before matching (the server does; default: redact).")
   boolean noRedact;
 
+  @Option(names = "--parse-threads", paramLabel = "N",
+      description = "Threads that parse and redact lines in parallel (order is kept). Default: the number of cores.")
+  int parseThreads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+
   @Option(names = "--alerts-out", paramLabel = "FILE", description = "Write alerts to FILE instead of stdout.")
   Path alertsOut;
 
@@ -73,6 +77,9 @@ final class ReplayCommand implements Callable<Integer> {
         return usage("--alerts-format must be json or tsv, was '" + alertsFormat + "'");
       }
     }
+    if (parseThreads < 1 || parseThreads > 256) {
+      return usage("--parse-threads must be 1-256, was " + parseThreads);
+    }
     if (year != null && (year < 1970 || year > 9999)) {
       return usage("--year must be a year such as 2024, was " + year);
     }
@@ -95,7 +102,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return usage("no rules: give --rules FILE_OR_DIR (or drop --no-builtin)");
     }
-    Replay replay = new Replay(new Replay.Options(RuleFiles.rules(loaded), fmt, year, !noRedact));
+    Replay replay = new Replay(new Replay.Options(RuleFiles.rules(loaded), fmt, year, !noRedact, parseThreads));
     ObjectMapper json = new ObjectMapper();
     boolean many = files.size() > 1;
     try (Writer out = new BufferedWriter(alertsOut == null

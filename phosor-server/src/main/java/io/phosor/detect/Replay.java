@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,12 +23,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code phosor replay}: runs the detection engine over log files in file order, line by line, with the
- * server's parser (and redactor). Two threads: a reader thread reads (1 MiB buffer), parses and
- * normalizes lines into batches; the calling thread owns the engine and takes batches from a bounded
- * queue. Event ids are line numbers within their file, so an alert's {@code event_ids} point at lines.
+ * server's parser (and redactor). A reader thread reads (1 MiB buffer) chunks of lines; parse workers
+ * parse, normalize and redact chunks in parallel; the calling thread owns the engine and takes the parsed
+ * batches in file order from a bounded queue of futures (so order is kept however the parsing is spread).
+ * Event ids are line numbers within their file, so an alert's {@code event_ids} point at lines.
  */
 public final class Replay {
   /** Events per batch handed from the reader to the engine thread: amortizes the queue hand-off. */
@@ -58,8 +63,16 @@ public final class Replay {
    * @param format how lines are read
    * @param year year for RFC 3164 stamps (the parser's clock is the end of that year), or null for now
    * @param redact whether to redact like the server (default kinds)
+   * @param parseThreads threads that parse (and redact) lines in parallel, in order; 1 = the reader parses
    */
-  public record Options(List<Rule> rules, Format format, Integer year, boolean redact) {}
+  public record Options(List<Rule> rules, Format format, Integer year, boolean redact, int parseThreads) {
+    /** Validates. */
+    public Options {
+      if (parseThreads < 1 || parseThreads > 256) {
+        throw new IllegalArgumentException("parse threads must be 1-256, was " + parseThreads);
+      }
+    }
+  }
 
   /**
    * What a replay did.
@@ -118,23 +131,29 @@ public final class Replay {
     };
     EventMaker maker = new EventMaker(new EventParser(clock),
         options.redact() ? new Redactor(Redactor.defaults(), RedactorOptions.DEFAULTS) : null, null, "replay");
-    BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+    int threads = options.parseThreads();
+    BlockingQueue<Future<Batch>> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES + 2 * threads);
+    ExecutorService parsers = threads <= 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "phosor-replay-parse");
+      t.setDaemon(true);
+      return t;
+    });
     Throwable[] failure = new Throwable[1];
     long start = System.nanoTime();
     Thread reader = Thread.ofPlatform().name("phosor-replay-reader").daemon().start(() -> {
       try {
-        read(files, maker, clock.instant(), queue);
+        read(files, maker, clock.instant(), queue, parsers);
       } catch (Throwable t) {
         failure[0] = t;
       } finally {
-        putUninterruptibly(queue, END);
+        putUninterruptibly(queue, CompletableFuture.completedFuture(END));
       }
     });
     long events = 0;
     long failures = 0;
     try {
       while (true) {
-        Batch b = queue.take();
+        Batch b = next(queue);
         if (b == END) {
           break;
         }
@@ -150,6 +169,10 @@ public final class Replay {
       Thread.currentThread().interrupt();
       reader.interrupt();
       throw new IOException("replay interrupted", e);
+    } finally {
+      if (parsers != null) {
+        parsers.shutdownNow();
+      }
     }
     try {
       reader.join();
@@ -172,17 +195,19 @@ public final class Replay {
     return new Summary(events, failures, total[0], counts, elapsed, engine.stats());
   }
 
-  private void read(List<Path> files, EventMaker maker, Instant ingested, BlockingQueue<Batch> queue)
-      throws IOException, InterruptedException {
-    Format format = options.format();
+  /** Lines of one file read by the reader thread, parsed by a parse worker. */
+  private record Chunk(int file, String[] lines, long[] lineNos, int size) {}
+
+  private void read(List<Path> files, EventMaker maker, Instant ingested, BlockingQueue<Future<Batch>> queue,
+      ExecutorService parsers) throws IOException, InterruptedException {
     for (int f = 0; f < files.size(); f++) {
       var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
           .onUnmappableCharacter(CodingErrorAction.REPLACE);
       try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(files.get(f)), decoder),
           READ_BUFFER)) {
-        Event[] batch = new Event[BATCH];
+        String[] lines = new String[BATCH];
+        long[] nos = new long[BATCH];
         int n = 0;
-        long failures = 0;
         long lineNo = 0;
         String line;
         while ((line = r.readLine()) != null) {
@@ -190,31 +215,49 @@ public final class Replay {
           if (line.isEmpty()) {
             continue;
           }
-          if (line.length() > MAX_LINE_CHARS) {
-            line = line.substring(0, MAX_LINE_CHARS);
-          }
-          Event e = switch (format) {
-            case SYSLOG -> maker.text(line, ingested);
-            case JSONL -> json(maker, line, ingested, true);
-            case AUTO -> firstNonBlank(line) == '{' ? json(maker, line, ingested, false) : maker.text(line, ingested);
-          };
-          e.seq(lineNo);
-          if (e.parseFailed()) {
-            failures++;
-          }
-          batch[n++] = e;
+          lines[n] = line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) : line;
+          nos[n++] = lineNo;
           if (n == BATCH) {
-            queue.put(new Batch(f, batch, n, failures));
-            batch = new Event[BATCH];
+            submit(new Chunk(f, lines, nos, n), maker, ingested, queue, parsers);
+            lines = new String[BATCH];
+            nos = new long[BATCH];
             n = 0;
-            failures = 0;
           }
         }
         if (n > 0) {
-          queue.put(new Batch(f, batch, n, failures));
+          submit(new Chunk(f, lines, nos, n), maker, ingested, queue, parsers);
         }
       }
     }
+  }
+
+  private void submit(Chunk c, EventMaker maker, Instant ingested, BlockingQueue<Future<Batch>> queue,
+      ExecutorService parsers) throws InterruptedException {
+    if (parsers == null) {
+      queue.put(CompletableFuture.completedFuture(parse(c, maker, ingested)));
+    } else {
+      queue.put(parsers.submit(() -> parse(c, maker, ingested)));
+    }
+  }
+
+  private Batch parse(Chunk c, EventMaker maker, Instant ingested) {
+    Format format = options.format();
+    Event[] out = new Event[c.size()];
+    long failures = 0;
+    for (int i = 0; i < c.size(); i++) {
+      String line = c.lines()[i];
+      Event e = switch (format) {
+        case SYSLOG -> maker.text(line, ingested);
+        case JSONL -> json(maker, line, ingested, true);
+        case AUTO -> firstNonBlank(line) == '{' ? json(maker, line, ingested, false) : maker.text(line, ingested);
+      };
+      e.seq(c.lineNos()[i]);
+      if (e.parseFailed()) {
+        failures++;
+      }
+      out[i] = e;
+    }
+    return new Batch(c.file(), out, c.size(), failures);
   }
 
   private static Event json(EventMaker maker, String line, Instant ingested, boolean strict) {
@@ -245,7 +288,23 @@ public final class Replay {
     return 0;
   }
 
-  private static void putUninterruptibly(BlockingQueue<Batch> q, Batch b) {
+  private static Batch next(BlockingQueue<Future<Batch>> queue) throws InterruptedException {
+    Future<Batch> f = queue.take();
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  private static void putUninterruptibly(BlockingQueue<Future<Batch>> q, Future<Batch> b) {
     boolean interrupted = false;
     while (true) {
       try {
@@ -258,10 +317,5 @@ public final class Replay {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Rule ids in a summary's order, for printing. */
-  static List<String> ids(Summary s) {
-    return new ArrayList<>(s.alertsPerRule().keySet());
   }
 }
