@@ -130,8 +130,33 @@ public final class RuleFiles {
     return resources(BUILTIN_DIR + "tests/", false);
   }
 
+  /**
+   * The built-in rule files: those listed in {@code builtin/index.txt} in its order (one name per line, '#'
+   * comments), or every rule file of the directory when there is no index.
+   */
   static Map<String, String> builtinTexts() {
-    return resources(BUILTIN_DIR, true);
+    ClassLoader cl = RuleParser.class.getClassLoader();
+    try (InputStream index = cl.getResourceAsStream(BUILTIN_DIR + "index.txt")) {
+      if (index == null) {
+        return resources(BUILTIN_DIR, true);
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\r?\n")) {
+        String name = line.strip();
+        if (name.isEmpty() || name.startsWith("#")) {
+          continue;
+        }
+        try (InputStream in = cl.getResourceAsStream(BUILTIN_DIR + name)) {
+          if (in == null) {
+            throw new RuleSetException("built-in rules: index.txt lists " + name + ", which is not on the classpath");
+          }
+          out.put(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new RuleSetException("built-in rules: cannot read the index: " + e.getMessage());
+    }
   }
 
   /**
