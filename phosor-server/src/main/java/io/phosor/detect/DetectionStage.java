@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * exact: an event at or below the last processed id is skipped.
  *
  * <p>The engine is advanced once a second (timers, expiry); new-value baselines are written to
- * {@code baselines.json} (atomically) every minute and at shutdown, and restored at start.
+ * {@code baselines.json} (atomically) every minute and at shutdown, and restored at start. With them goes
+ * {@code detect.position}, the id of the last processed event: after a crash the stage resumes there and
+ * reads the events the engine had not seen back from the journal (window state is not persisted, so a
+ * window that spanned the crash starts empty; an event processed after the last save is processed again).
  */
 public final class DetectionStage implements EventSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DetectionStage.class);
@@ -49,6 +52,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private final int capacity;
   private final AlertSink alerts;
   private final Path baselinesFile;
+  private final Path positionFile;
   private final Clock clock;
   private final LinkedBlockingQueue<List<Event>> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -67,8 +71,8 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private int sinceTick;
 
   /**
-   * Creates the stage (not started). {@code startAfterSeq}: the journal's last id at start-up (events
-   * journaled before this run are not replayed); {@code capacity}: events that may wait in the queue.
+   * Creates the stage (not started). {@code startAfterSeq}: the journal's last id at start-up: detection
+   * starts after it, or earlier when {@code detect.position} says the last run stopped earlier; {@code capacity}: events that may wait in the queue.
    */
   public DetectionStage(Engine engine, Path journalDir, long startAfterSeq, int capacity, AlertSink alerts,
       Path baselinesFile, MeterRegistry registry, Clock clock) {
@@ -80,6 +84,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     this.capacity = capacity;
     this.alerts = alerts;
     this.baselinesFile = baselinesFile;
+    this.positionFile = baselinesFile == null ? null : baselinesFile.resolveSibling("detect.position");
     this.clock = clock;
     this.lastProcessed = startAfterSeq;
     this.latestSeq = startAfterSeq;
@@ -128,10 +133,28 @@ public final class DetectionStage implements EventSink, AutoCloseable {
         }
       }
     }
+    resumePosition();
     long now = clock.millis();
     nextAdvance = now + ADVANCE_EVERY.toMillis();
     nextSave = now + SAVE_EVERY.toMillis();
     thread.start();
+  }
+
+  private void resumePosition() {
+    if (positionFile == null || !Files.isRegularFile(positionFile)) {
+      return;
+    }
+    try {
+      long saved = Long.parseLong(Files.readString(positionFile).strip());
+      if (saved >= 0 && saved < lastProcessed) {
+        LOG.info("detection resumes after event {}: {} journaled events were not processed before the last stop; "
+            + "reading them back from the journal", saved, lastProcessed - saved);
+        lastProcessed = saved;
+        overflow = true;
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.warn("ignoring {} ({}): detection starts at the end of the journal", positionFile, e.toString());
+    }
   }
 
   /** Called by the pipeline thread with journaled events; never blocks. */
@@ -251,17 +274,25 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     }
     try {
       Map<String, Object> b = engine.exportBaselines();
-      byte[] bytes = JSON.writeValueAsBytes(b);
-      Path tmp = baselinesFile.resolveSibling(baselinesFile.getFileName() + ".tmp");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ch.write(java.nio.ByteBuffer.wrap(bytes));
-        ch.force(true);
-      }
-      Files.move(tmp, baselinesFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      writeAtomically(baselinesFile, JSON.writeValueAsBytes(b));
+      writeAtomically(positionFile, Long.toString(lastProcessed).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     } catch (IOException | RuntimeException e) {
       LOG.error("saving baselines to {} failed: {}", baselinesFile, e.toString());
     }
+  }
+
+  /** Writes a temporary file, forces it, then renames it over {@code target}: readers see old or new, never half. */
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Journaled events not yet processed. */

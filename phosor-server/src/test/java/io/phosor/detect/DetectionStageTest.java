@@ -92,4 +92,18 @@ class DetectionStageTest {
       assertThat(Files.exists(dir.resolve("baselines.json.tmp"))).isFalse();
     }
   }
+
+  @Test
+  void afterACrashTheStageResumesFromItsSavedPositionThroughTheJournal() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      journaled(journal, 50);
+      Files.writeString(dir.resolve("detect.position"), "20\n");
+      DetectionStage stage = stage(journal, 1000);
+      stage.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 30);
+      stage.close(Duration.ofSeconds(5));
+      assertThat(firingIds(alerts).get(0)).isEqualTo(21L);
+      assertThat(Files.readString(dir.resolve("detect.position"))).isEqualTo("50");
+    }
+  }
 }
