@@ -31,7 +31,7 @@ abstract class Leaf {
       for (Object e : c) {
         if (e != null) {
           String s = e.toString();
-          if (testString(v, s, Text.fold(s))) {
+          if (testString(v, s, null)) {
             return true;
           }
         }
@@ -64,13 +64,8 @@ abstract class Leaf {
     }
 
     @Override
-    boolean testScalar(EventView v) {
-      return cs ? value.equals(v.str(slot)) : value.equals(v.folded(slot));
-    }
-
-    @Override
     boolean testString(EventView v, String s, String folded) {
-      return cs ? value.equals(s) : value.equals(folded == null ? Text.fold(s) : folded);
+      return cs ? value.equals(s) : Text.equalsFolded(s, value);
     }
   }
 
@@ -91,7 +86,7 @@ abstract class Leaf {
 
     @Override
     boolean testString(EventView v, String s, String folded) {
-      return values.contains(cs ? s : folded == null ? Text.fold(s) : folded);
+      return values.contains(cs ? s : Text.fold(s));
     }
   }
 
@@ -113,19 +108,25 @@ abstract class Leaf {
 
     @Override
     boolean testScalar(EventView v) {
-      return check(cs ? v.str(slot) : v.folded(slot));
+      if (!cs && kind == CONTAINS && literal >= 0) {
+        return true; // the prefilter searched exactly this folded literal in this value and found it
+      }
+      return testString(v, v.str(slot), null);
     }
 
     @Override
     boolean testString(EventView v, String s, String folded) {
-      return check(cs ? s : folded == null ? Text.fold(s) : folded);
-    }
-
-    private boolean check(String s) {
+      if (cs) {
+        return switch (kind) {
+          case STARTS -> s.startsWith(value);
+          case ENDS -> s.endsWith(value);
+          default -> s.contains(value);
+        };
+      }
       return switch (kind) {
-        case STARTS -> s.startsWith(value);
-        case ENDS -> s.endsWith(value);
-        default -> s.contains(value);
+        case STARTS -> Text.startsWithFolded(s, value);
+        case ENDS -> Text.endsWithFolded(s, value);
+        default -> Text.containsFolded(s, value);
       };
     }
   }
