@@ -135,6 +135,32 @@ final class BuiltinCorpusTest {
     assertThat(checked).as("brute-force sequences found").isEqualTo(6);
   }
 
+  @Test
+  void webAttackRulesStayQuietOnRealApacheTraffic() throws IOException {
+    List<String> lines = Files.readAllLines(Corpus.require("web/elastic_examples_apache/apache_logs"), StandardCharsets.UTF_8);
+    List<Event> events = parse(lines);
+    long web = events.stream().filter(e -> "web_access".equals(e.getString("parsed.event_type"))).count();
+    Map<String, List<String>> hits = new java.util.TreeMap<>();
+    for (Event e : events) {
+      for (Rule r : BuiltinPackFiles.referenceRules()) {
+        if (r.id().startsWith("web-") && ReferenceEngine.matches(r.filter(), e)) {
+          hits.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(e.getString("url.original") + " | "
+              + e.getString("user_agent.original"));
+        }
+      }
+    }
+    System.out.println("[builtin] apache_logs: " + web + " web_access events of " + events.size() + " lines; web rule matches "
+        + hits.entrySet().stream().map(en -> en.getKey() + "=" + en.getValue().size()).toList());
+    hits.forEach((k, v) -> v.stream().limit(5).forEach(x -> System.out.println("[builtin]   " + k + ": " + x)));
+    assertThat(web).isGreaterThan(9_000);
+    hits.forEach((k, v) -> assertThat(v.size()).as(k + " matches on real traffic").isLessThan(20));
+    List<Alert> eng = BuiltinRuleFilesTest.runEngine(BuiltinPackFiles.rules()).apply(events);
+    List<Alert> ref = BuiltinRuleFilesTest.runReference(BuiltinPackFiles.referenceRules()).apply(events);
+    System.out.println("[builtin] apache_logs: whole pack, engine " + eng.size() + " alerts " + perRule(eng) + ", reference "
+        + ref.size());
+    assertThat(summary(eng)).isEqualTo(summary(ref));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static List<Event> parse(List<String> lines) {

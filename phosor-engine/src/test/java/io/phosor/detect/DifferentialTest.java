@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -31,12 +32,17 @@ import org.junit.jupiter.api.Test;
 final class DifferentialTest {
   private static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
   private static final int SEEDS = Integer.getInteger("phosor.diff.seeds", 200);
+  /** One rule in five (not absence / new_value) runs on ingest time; -Dphosor.diff.ingest=false turns that off. */
+  private static final boolean INGEST_RULES = !"false".equals(System.getProperty("phosor.diff.ingest"));
+  /** Also compare the contributing event ids of threshold alerts (-Dphosor.diff.ids=false to skip). */
+  private static final boolean EVENT_IDS = !"false".equals(System.getProperty("phosor.diff.ids"));
   private static final String[] TYPES = {"auth_fail", "auth_success", "privileged_access", "web_access"};
 
   /** One generated event: millis after T0, its keys, and its kind. */
   record Ev(long millis, String ip, String user, String type) {
     Event toEvent(int seq) {
-      Event e = new Event("test", null, T0.plusMillis(seq), type + " " + user + " " + ip);
+      // ingest time: 400 ms apart in arrival order (ingest-time rules get windows that fill and slide)
+      Event e = new Event("test", null, T0.plusMillis(400L * seq), type + " " + user + " " + ip);
       e.timestamp(T0.plusMillis(millis));
       e.put("source.ip", ip).put("user.name", user).put("parsed.event_type", type).put("message", type);
       e.seq(seq);
@@ -193,9 +199,96 @@ final class DifferentialTest {
     return sb.toString();
   }
 
+  @Test
+  void newValueBaselinesSurviveARestartAtAnyPoint() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (int n = 0; n < SEEDS; n++) {
+      long seed = 77_000L + n;
+      Random rnd = new Random(seed);
+      Duration tol = Duration.ofSeconds(5 + rnd.nextInt(60));
+      Rule nv = rule("nv", rnd, typeFilter(rnd), new Rule.NewValue("user.name", Duration.ofSeconds(rnd.nextInt(60))));
+      // suppression stamps are not baselines (they do not survive a restart): no suppression here
+      List<Rule> rules = List.of(new Rule(nv.id(), nv.name(), "", nv.severity(), true, List.of(), nv.filter(), nv.groupBy(),
+          Duration.ZERO, nv.time(), nv.spec()));
+      List<Ev> events = stream(rnd, tol, false); // no event beyond the tolerance: lateness cannot depend on the restart
+      int cut = rnd.nextInt(events.size());
+      Run whole = runEngine(rules, events, tol);
+      // first part, export (through JSON text, as the server persists it), a fresh engine imports and goes on
+      ManualClock clock = new ManualClock(T0);
+      Engine first = new Engine(new EngineConfig(tol, 100_000, Alert.MAX_EVENT_IDS), clock);
+      first.setRules(rules);
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < cut; i++) {
+        int at = i;
+        first.process(events.get(i).toEvent(i), a -> out.add(describe(at, a, rules)));
+      }
+      String saved = json.writeValueAsString(first.exportBaselines());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> restored = json.readValue(saved, Map.class);
+      Engine second = new Engine(new EngineConfig(tol, 100_000, Alert.MAX_EVENT_IDS), clock);
+      second.setRules(rules);
+      second.importBaselines(restored);
+      for (int i = cut; i < events.size(); i++) {
+        int at = i;
+        second.process(events.get(i).toEvent(i), a -> out.add(describe(at, a, rules)));
+      }
+      second.finish(a -> out.add(describe(-1, a, rules)));
+      assertThat(sortWithinEvent(out)).as("seed " + seed + " cut at " + cut + " baselines " + saved
+          + "\n" + listing(events)).isEqualTo(whole.alerts());
+    }
+    System.out.println("[differential] new_value baselines: " + SEEDS + " seeds, restart at a random event, same alerts");
+  }
+
+  @Test
+  void replacingTheRuleSetKeepsTheStateOfUnchangedRules() {
+    int runs = 0;
+    for (int n = 0; n < SEEDS; n++) {
+      long seed = 99_000L + n;
+      Random rnd = new Random(seed);
+      Duration tol = Duration.ofSeconds(5 + rnd.nextInt(60));
+      List<Rule> rules = List.of(
+          rule("th", rnd, typeFilter(rnd), new Rule.Threshold(2 + rnd.nextInt(5), secs(rnd, 5, 90))),
+          rule("oc", rnd, Condition.TRUE, new Rule.Correlation(steps(rnd, 2), secs(rnd, 5, 120), true)),
+          rule("vc", rnd, typeFilter(rnd), new Rule.ValueCount("user.name", 2 + rnd.nextInt(3), secs(rnd, 5, 90))));
+      Rule extra = rule("extra", rnd, typeFilter(rnd), new Rule.Pattern());
+      List<Ev> events = stream(rnd, tol);
+      int cut = rnd.nextInt(events.size());
+      Run whole = runEngine(rules, events, tol);
+      ManualClock clock = new ManualClock(T0);
+      Engine engine = new Engine(new EngineConfig(tol, 100_000, Alert.MAX_EVENT_IDS), clock);
+      engine.setRules(rules);
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < events.size(); i++) {
+        if (i == cut) {
+          List<Rule> more = new ArrayList<>(rules);
+          more.add(extra);
+          engine.setRules(more); // same ids, same definitions: their windows and chains must carry on
+        }
+        int at = i;
+        Event e = events.get(i).toEvent(i);
+        clock.set(e.ingested());
+        AlertSink sink = a -> {
+          if (!a.ruleId().equals("extra")) {
+            out.add(describe(at, a, rules));
+          }
+        };
+        engine.process(e, sink);
+        engine.advance(sink);
+      }
+      engine.finish(a -> out.add(describe(-1, a, rules)));
+      assertThat(sortWithinEvent(out)).as("seed " + seed + " setRules at " + cut).isEqualTo(whole.alerts());
+      runs++;
+    }
+    System.out.println("[differential] setRules mid-stream: " + runs + " seeds, unchanged rules keep their state");
+  }
+
   // ---------------------------------------------------------------- generators
 
   private static List<Ev> stream(Random rnd, Duration tol) {
+    return stream(rnd, tol, true);
+  }
+
+  private static List<Ev> stream(Random rnd, Duration tol, boolean allowLate) {
     int n = 30 + rnd.nextInt(150);
     int ips = 1 + rnd.nextInt(3);
     int users = 1 + rnd.nextInt(4);
@@ -215,7 +308,7 @@ final class DifferentialTest {
         if (rnd.nextInt(5) == 0) {
           t = t / 1000 * 1000; // whole seconds, so boundaries are hit exactly
         }
-      } else if (r < 0.93 || tolMs == 0) {
+      } else if (r < 0.93 || tolMs == 0 || !allowLate) {
         t = Math.max(0, max - (long) (rnd.nextDouble() * tolMs)); // out of order, within the tolerance
       } else {
         t = Math.max(0, max - tolMs - 1 - rnd.nextInt(120_000)); // beyond the tolerance: late
@@ -231,14 +324,15 @@ final class DifferentialTest {
     List<String> groupBy = switch (rnd.nextInt(4)) {
       case 0 -> List.of();
       case 1 -> List.of("source.ip", "user.name");
-      default -> spec instanceof Rule.ValueCount || spec instanceof Rule.NewValue ? List.of("source.ip") : List.of("source.ip");
+      default -> List.of("source.ip");
     };
     if ((spec instanceof Rule.ValueCount || spec instanceof Rule.NewValue) && groupBy.contains("user.name")) {
-      groupBy = List.of("source.ip");
+      groupBy = List.of("source.ip"); // their field is user.name: grouping by it would leave one value per group
     }
     Duration suppress = rnd.nextInt(10) < 3 ? Duration.ofSeconds(5 + rnd.nextInt(120)) : Duration.ZERO;
+    boolean ingest = INGEST_RULES && rnd.nextInt(5) == 0 && !(spec instanceof Rule.Absence) && !(spec instanceof Rule.NewValue);
     return new Rule(id, "rule " + id, "", Severity.MEDIUM, true, List.of(), filter, groupBy, suppress,
-        Rule.TimeBasis.EVENT, spec);
+        ingest ? Rule.TimeBasis.INGEST : Rule.TimeBasis.EVENT, spec);
   }
 
   private static Condition typeFilter(Random rnd) {
@@ -287,8 +381,22 @@ final class DifferentialTest {
     return new Run(sortWithinEvent(out), engine.stats().lateEvents());
   }
 
+  /**
+   * Where the brief leaves room with out-of-order events, the oracle takes the engine's reading by default
+   * (window ends at the group's newest event; suppression |t - last| &lt; S) - both accepted after review, see
+   * {@link ReferenceEngine}. -Dphosor.diff.readings=literal runs the brief's literal "(t-W, t]" and
+   * "t - last &lt; S" instead, to show where the two readings differ. The step-1 anchor is NOT a reading: the
+   * LATEST step 1 is the latest in event time.
+   */
+  static final boolean LITERAL_READINGS = "literal".equals(System.getProperty("phosor.diff.readings"));
+
   static Run runReference(List<Rule> rules, List<Ev> events, Duration tol) {
     ReferenceEngine ref = new ReferenceEngine(tol, rules);
+    if (LITERAL_READINGS) {
+      ref.withLiteralReadings();
+    }
+    // -Dphosor.diff.anchor=arrival: accept the engine's anchoring (re-anchor at each step 1 as delivered)
+    ref.anchorByArrival = "arrival".equals(System.getProperty("phosor.diff.anchor"));
     List<String> out = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       for (Alert a : ref.process(events.get(i).toEvent(i))) {
@@ -307,6 +415,9 @@ final class DifferentialTest {
         .append(new TreeMap<>(a.groupKey()));
     if (r != null && r.spec() instanceof Rule.Threshold) {
       sb.append(" count=").append(a.count());
+      if (EVENT_IDS) {
+        sb.append(" ids=").append(new java.util.TreeSet<>(a.eventIds()));
+      }
     }
     if (r != null && r.spec() instanceof Rule.Absence) {
       sb.append(" deadline=").append(Duration.between(T0, a.lastSeen()).toMillis()).append("ms");
@@ -330,6 +441,31 @@ final class DifferentialTest {
       i = j;
     }
     return out;
+  }
+
+  @Test
+  void theRandomStreamsAreSharpEnoughToTellTwoWindowReadingsApart() {
+    // a mutant oracle that also counts out-of-order events with a later time must be caught on some seeds,
+    // or the generator would not be exercising out-of-order delivery at all
+    int caught = 0;
+    for (int n = 0; n < 100; n++) {
+      Random rnd = new Random(n);
+      Duration tol = Duration.ofSeconds(30 + rnd.nextInt(30));
+      List<Rule> rules = List.of(rule("th", rnd, typeFilter(rnd), new Rule.Threshold(2 + rnd.nextInt(5), secs(rnd, 5, 90))));
+      List<Ev> events = stream(rnd, tol);
+      ReferenceEngine mutant = new ReferenceEngine(tol, rules).withLiteralReadings();
+      List<String> m = new ArrayList<>();
+      for (int i = 0; i < events.size(); i++) {
+        for (Alert a : mutant.process(events.get(i).toEvent(i))) {
+          m.add(describe(i, a, rules));
+        }
+      }
+      if (!sortWithinEvent(m).equals(runReference(rules, events, tol).alerts())) {
+        caught++;
+      }
+    }
+    System.out.println("[differential] the window-reading mutant is caught on " + caught + " of 100 seeds");
+    assertThat(caught).isGreaterThan(5);
   }
 
   // ---------------------------------------------------------------- the bench probes' edge cases
@@ -361,9 +497,14 @@ final class DifferentialTest {
 
   private static void bothSay(List<Rule> rules, List<Ev> events, String... expected) {
     Run ref = runReference(rules, events, Duration.ofSeconds(60));
-    assertThat(ref.alerts()).as("reference").containsExactly(expected);
+    assertThat(withoutIds(ref.alerts())).as("reference").containsExactly(expected);
     Run eng = runEngine(rules, events, Duration.ofSeconds(60));
-    assertThat(eng.alerts()).as("engine").containsExactly(expected);
+    assertThat(withoutIds(eng.alerts())).as("engine").containsExactly(expected);
+    assertThat(eng.alerts()).as("engine, with event ids").isEqualTo(ref.alerts());
+  }
+
+  private static List<String> withoutIds(List<String> alerts) {
+    return alerts.stream().map(a -> a.replaceAll(" ids=\\[.*]", "")).toList();
   }
 
   @Test
@@ -440,6 +581,29 @@ final class DifferentialTest {
   }
 
   @Test
+  void anOutOfOrderOlderFailureDoesNotMoveTheAnchorBack() {
+    // seed -1207113144328522 (ordered): FAIL 123.64, FAIL 108.787 delivered late (within the 60 s tolerance),
+    // PRIV 146.242, within 32 s. The LATEST step 1 in event time is 123.64: 146.242 - 123.64 = 22.6 s < 32 s.
+    Rule r = new Rule("probe-anchor", "probe anchor", "", Severity.HIGH, true, List.of(), Condition.TRUE,
+        List.of("source.ip"), Duration.ZERO, Rule.TimeBasis.EVENT,
+        new Rule.Correlation(List.of(eq("auth_fail"), eq("privileged_access")), Duration.ofSeconds(32), true));
+    List<Ev> ev = List.of(new Ev(123_640, "a", "u", "auth_fail"), new Ev(108_787, "a", "u", "auth_fail"),
+        new Ev(146_242, "a", "u", "privileged_access"));
+    bothSay(List.of(r), ev, "#2 probe-anchor{source.ip=a}");
+  }
+
+  @Test
+  void aLateEventIsSuppressedEvenAfterTheSuppressionStampCouldHaveExpired() {
+    // pattern, suppress 110 s: alert at 65 s; an event at 300 s moves the watermark to 240 s; a late matching
+    // event at 119.683 s (late: still seen by pattern rules) is 54.7 s from the alert at 65 s -> suppressed
+    Rule r = new Rule("probe-late-suppress", "probe late suppress", "", Severity.HIGH, true, List.of(), eq("auth_fail"),
+        List.of("source.ip"), Duration.ofSeconds(110), Rule.TimeBasis.EVENT, new Rule.Pattern());
+    List<Ev> ev = List.of(new Ev(65_000, "a", "u", "auth_fail"), new Ev(300_000, "a", "u", "web_access"),
+        new Ev(119_683, "a", "u", "auth_fail"));
+    bothSay(List.of(r), ev, "#0 probe-late-suppress{source.ip=a}");
+  }
+
+  @Test
   void theReferenceIsItselfRightOnAHandCheckedStream() {
     // guards the oracle: 3-in-10 s per address, two addresses interleaved
     List<Ev> ev = List.of(new Ev(0, "a", "u", "auth_fail"), new Ev(1000, "b", "u", "auth_fail"),
@@ -447,7 +611,7 @@ final class DifferentialTest {
         new Ev(10_500, "b", "u", "auth_fail"));
     Run ref = runReference(List.of(threshold(3, 10)), ev, Duration.ofSeconds(60));
     // a: 0, 2, 9.999 -> fires at #3; b: 1, 10, 10.5 -> 10.5 - 1 = 9.5 < 10 -> fires at #5
-    assertThat(ref.alerts()).containsExactly("#3 probe-threshold{source.ip=a} count=3",
-        "#5 probe-threshold{source.ip=b} count=3");
+    assertThat(ref.alerts()).containsExactly("#3 probe-threshold{source.ip=a} count=3 ids=[0, 2, 3]",
+        "#5 probe-threshold{source.ip=b} count=3 ids=[1, 4, 5]");
   }
 }

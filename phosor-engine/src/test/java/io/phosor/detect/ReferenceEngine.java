@@ -29,22 +29,27 @@ import java.util.Set;
  * traced to it):
  * <ul>
  *   <li>The watermark is the highest event time seen before the event minus the late tolerance; an event
- *       with t &lt; watermark is late: counted, seen by pattern/time_of_day, ignored by every stateful rule.
- *   <li>Windows are half-open (t - W, t] around the event being processed: events of the group with a
- *       LATER time (delivered earlier, out of order) are not counted ({@link #countFutureEvents} = false).
- *       With it set, the window is (t - W, +inf) - the other possible reading.
+ *       with t &lt; watermark is late: counted, seen by pattern/time_of_day, ignored by every stateful rule
+ *       on event time (an ingest-time rule never sees an event as late).
+ *   <li>Windows are half-open (newest - W, newest], newest = the group's newest event time
+ *       ({@link #windowEndsAtNewest}, the engine's reading); the brief's literal "(t - W, t] around the event
+ *       being processed" differs only for out-of-order events ({@link #withLiteralReadings()}).
  *   <li>threshold: fires when the count is &gt;= count (out-of-order events can jump past it); the
  *       group's whole history is cleared after firing. value_count likewise with distinct values.
  *   <li>correlation unordered: each step uses its latest matching event in (t - within, t]; fires when every
  *       step has one; clears the group.
- *   <li>correlation ordered (2+ steps): a step-1 event re-anchors (progress back to 1); a step-k event
- *       advances the chain only when it is at k-1 and its time is &gt;= the previous step's; the last step
- *       completes if t - anchor &lt; within and ALWAYS clears the chain.
- *   <li>absence: A arms with deadline max(A times) + within; a B with t &lt; deadline disarms; the alert fires
+ *   <li>correlation ordered (2+ steps): the anchor is the latest step-1 event IN EVENT TIME that is not after
+ *       the completing event (for in-order streams: the latest step 1 since the last completion); steps 2..n-1
+ *       must lie in order between the anchor and the completing event; the last step completes if
+ *       t - anchor &lt; within and ALWAYS clears the group ({@link #anchorByArrival}: the engine's reading,
+ *       re-anchor at every step-1 event as it arrives).
+ *   <li>absence: A arms with deadline max(A times) + within; a B with latest A &lt;= t &lt; deadline disarms (it must
+ *       follow A: an out-of-order B older than A does not); the alert fires
  *       once the watermark is &gt;= deadline (during the event that moves it there), and finish() fires
  *       deadlines &lt;= the highest event time.
- *   <li>suppression: an alert of (rule, key) at rule-time t is dropped while t - last emitted &lt; suppress;
- *       the rule's state changes as if it had fired.
+ *   <li>suppression: an alert of (rule, key) at rule-time t is dropped while |t - last emitted| &lt; suppress
+ *       ({@link #symmetricSuppression}, the engine's reading; literal: t - last &lt; suppress); the alert time of
+ *       a windowed rule is its window's newest event; the rule's state changes as if it had fired.
  * </ul>
  */
 final class ReferenceEngine {
@@ -59,8 +64,22 @@ final class ReferenceEngine {
   private Instant maxSeen;
   private long late;
   private long suppressed;
-  /** The other reading of "half-open (t-W, t]": also count events of the group with a later time. */
-  boolean countFutureEvents;
+  /**
+   * The engine's reading of windows (threshold, value_count, unordered correlation): the window ends at the
+   * group's NEWEST event time, (newest - W, newest], not at the time of the event being processed.
+   */
+  boolean windowEndsAtNewest = true;
+  /** The engine's reading of "anchored at the LATEST step 1": the last step-1 event to ARRIVE, not the latest in time. */
+  boolean anchorByArrival;
+  /** The engine's reading of suppression: |t - last| &lt; suppress (an older, out-of-order alert far enough back passes). */
+  boolean symmetricSuppression = true;
+
+  /** The brief's most literal reading of windows and suppression (the engine's differs, accepted; see DifferentialTest). */
+  ReferenceEngine withLiteralReadings() {
+    windowEndsAtNewest = false;
+    symmetricSuppression = false;
+    return this;
+  }
 
   ReferenceEngine(Duration lateTolerance, List<Rule> rules) {
     this.lateTolerance = lateTolerance;
@@ -96,7 +115,7 @@ final class ReferenceEngine {
         if (!isLate) {
           absence(r, a, e, rt);
         }
-      } else if (matches(r.filter(), e) && (stateless || !isLate)) {
+      } else if (matches(r.filter(), e) && (stateless || !isLate || r.time() == Rule.TimeBasis.INGEST)) {
         Alert al = stateful(r, e, rt);
         if (al != null) {
           emit(r, al, rt, out);
@@ -122,11 +141,18 @@ final class ReferenceEngine {
       List<String> key = List.copyOf(al.groupKey().entrySet().stream().sorted(Map.Entry.comparingByKey())
           .map(x -> x.getKey() + "=" + x.getValue()).toList());
       Instant last = m.get(key);
-      if (last != null && Duration.between(last, rt).compareTo(r.suppress()) < 0) {
+      if (windowEndsAtNewest && al.lastSeen().isAfter(rt)) {
+        rt = al.lastSeen(); // the engine's alert time is the window's newest event
+      }
+      Duration since = last == null ? null : Duration.between(last, rt);
+      if (since != null && symmetricSuppression) {
+        since = since.abs();
+      }
+      if (since != null && since.compareTo(r.suppress()) < 0) {
         suppressed++;
         return;
       }
-      m.put(key, rt);
+      m.put(key, last == null || rt.isAfter(last) ? rt : last);
     }
     out.add(al);
   }
@@ -148,7 +174,7 @@ final class ReferenceEngine {
       case Rule.Threshold th -> {
         List<Event> h = group(r, key);
         h.add(e);
-        List<Event> w = window(h, t, th.window(), r);
+        List<Event> w = window(h, end(r, h, t), th.window(), r);
         if (w.size() >= th.count()) {
           h.clear();
           return alert(r, e, w);
@@ -161,7 +187,7 @@ final class ReferenceEngine {
         }
         List<Event> h = group(r, key);
         h.add(e);
-        List<Event> w = window(h, t, vc.window(), r);
+        List<Event> w = window(h, end(r, h, t), vc.window(), r);
         Set<String> distinct = new HashSet<>();
         w.forEach(x -> distinct.add(x.getString(vc.field())));
         if (distinct.size() >= vc.distinct()) {
@@ -198,6 +224,7 @@ final class ReferenceEngine {
     }
     List<Event> h = group(r, key);
     h.add(e);
+    t = end(r, h, t);
     List<Event> used = new ArrayList<>();
     for (Condition s : c.steps()) {
       Event best = null;
@@ -217,14 +244,58 @@ final class ReferenceEngine {
   }
 
   private Alert ordered(Rule r, Rule.Correlation c, Event e, Instant t, List<String> key) {
+    if (anchorByArrival) {
+      return orderedByArrival(r, c, e, t, key);
+    }
+    // every step event since the last completion; the last step looks back for the chain
+    List<Event> h = group(r, key);
+    int n = c.steps().size();
+    if (!matches(c.steps().get(n - 1), e)) {
+      h.add(e);
+      return null;
+    }
+    Event anchor = latest(r, h, c.steps().get(0), null, t);
+    List<Event> used = new ArrayList<>();
+    boolean complete = anchor != null && Duration.between(time(r, anchor), t).compareTo(c.within()) < 0;
+    Instant upTo = t;
+    for (int k = n - 2; k >= 1 && complete; k--) {
+      Event s = latest(r, h, c.steps().get(k), time(r, anchor), upTo);
+      if (s == null) {
+        complete = false;
+      } else {
+        used.add(0, s);
+        upTo = time(r, s);
+      }
+    }
+    h.clear();
+    if (!complete) {
+      return null;
+    }
+    used.add(0, anchor);
+    used.add(e);
+    return alert(r, e, used);
+  }
+
+  /** The latest event of {@code h} matching {@code step} with from &lt;= time &lt;= upTo (from null: no lower bound). */
+  private Event latest(Rule r, List<Event> h, Condition step, Instant from, Instant upTo) {
+    Event best = null;
+    for (Event x : h) {
+      Instant ts = time(r, x);
+      if (matches(step, x) && !ts.isAfter(upTo) && (from == null || !ts.isBefore(from))
+          && (best == null || !ts.isBefore(time(r, best)))) {
+        best = x;
+      }
+    }
+    return best;
+  }
+
+  /** The engine's reading: the chain re-anchors at every step-1 event as it ARRIVES. */
+  private Alert orderedByArrival(Rule r, Rule.Correlation c, Event e, Instant t, List<String> key) {
     List<Event> chain = group(r, key); // chain.get(k) = event of step k+1
     int n = c.steps().size();
     if (matches(c.steps().get(0), e)) {
-      // re-anchor at the latest step-1 occurrence (progress restarts); an out-of-order older one is ignored
-      if (chain.isEmpty() || !t.isBefore(time(r, chain.get(0)))) {
-        chain.clear();
-        chain.add(e);
-      }
+      chain.clear();
+      chain.add(e);
       return null;
     }
     for (int k = 1; k < n; k++) {
@@ -259,7 +330,8 @@ final class ReferenceEngine {
       }
     } else if (matches(a.expected(), e)) {
       Instant old = d.get(key);
-      if (old != null && t.isBefore(old)) {
+      // B must FOLLOW the (latest) A: at or after it, before the deadline
+      if (old != null && t.isBefore(old) && !t.isBefore(old.minus(a.within()))) {
         d.remove(key);
       }
     }
@@ -288,6 +360,18 @@ final class ReferenceEngine {
     }
   }
 
+  /** Where the window ends: at the event's time t, or (engine reading) at the group's newest time. */
+  private Instant end(Rule r, List<Event> h, Instant t) {
+    if (!windowEndsAtNewest) {
+      return t;
+    }
+    Instant max = t;
+    for (Event x : h) {
+      max = time(r, x).isAfter(max) ? time(r, x) : max;
+    }
+    return max;
+  }
+
   private List<Event> window(List<Event> h, Instant t, Duration w, Rule r) {
     List<Event> out = new ArrayList<>();
     for (Event x : h) {
@@ -300,7 +384,7 @@ final class ReferenceEngine {
 
   private boolean inWindow(Instant ts, Instant t, Duration w) {
     boolean notTooOld = Duration.between(ts, t).compareTo(w) < 0;
-    return notTooOld && (countFutureEvents || !ts.isAfter(t));
+    return notTooOld && !ts.isAfter(t);
   }
 
   private static Instant time(Rule r, Event e) {
