@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code phosor} command: subcommands for running and operating a node. */
 @Command(name = "phosor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Phosor: real-time log correlation and SOC automation.",
-    subcommands = {ServeCommand.class, ConfigCommand.class, JournalCommand.class, LoadCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, ConfigCommand.class, JournalCommand.class, LoadCommand.class, ReplayCommand.class,
+        RulesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -79,6 +79,15 @@ public final class ConfigLoader {
   static final Setting<Duration> SHUTDOWN = def("shutdown.timeout_seconds", "PHOSOR_SHUTDOWN_TIMEOUT_SECONDS", "20",
       v -> Duration.ofSeconds(longIn(v, 1, 3600)), "How long a graceful shutdown waits for queues to drain.");
 
+  static final Setting<Boolean> BUILTIN_RULES = def("detect.builtin_rules", "PHOSOR_BUILTIN_RULES", "true",
+      ConfigLoader::bool, "Load the built-in detection rule pack (true/false).");
+  static final Setting<Path> RULES_DIR = def("detect.rules_dir", "PHOSOR_RULES_DIR", "",
+      v -> v.isEmpty() ? null : Path.of(v),
+      "Directory of rule files (*.yml, *.yaml, *.json) loaded and validated at start-up; empty = <data_dir>/rules.");
+  static final Setting<Integer> DETECT_QUEUE = def("detect.queue_capacity", "PHOSOR_DETECT_QUEUE_CAPACITY", "65536",
+      v -> (int) longIn(v, 16, 16L << 20),
+      "Events that may wait for the detection engine; beyond it detection reads them back from the journal.");
+
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
   static final Setting<Boolean> SSN_UNSEPARATED;
 
@@ -171,7 +180,10 @@ public final class ConfigLoader {
         (Double) parsed.get(BURST.key()),
         (Integer) parsed.get(QUEUE.key()),
         (Long) parsed.get(SEGMENT.key()),
-        (Duration) parsed.get(SHUTDOWN.key()));
+        (Duration) parsed.get(SHUTDOWN.key()),
+        (Boolean) parsed.get(BUILTIN_RULES.key()),
+        (Path) parsed.get(RULES_DIR.key()),
+        (Integer) parsed.get(DETECT_QUEUE.key()));
     return config;
   }
 

@@ -33,6 +33,9 @@ import java.util.Set;
  * @param queueCapacity events that may wait between the sources and the journal
  * @param journalSegmentBytes size at which the journal starts a new segment file
  * @param shutdownTimeout how long a graceful shutdown waits for queues to drain
+ * @param builtinRules whether the built-in detection rule pack is loaded
+ * @param rulesDir directory of rule files, or null for {@code <data_dir>/rules}
+ * @param detectQueueCapacity events that may wait for the detection engine before it reads the journal instead
  */
 public record PhosorConfig(
     Path dataDir,
@@ -55,11 +58,19 @@ public record PhosorConfig(
     double rateLimitBurst,
     int queueCapacity,
     long journalSegmentBytes,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    boolean builtinRules,
+    Path rulesDir,
+    int detectQueueCapacity) {
 
   /** True when syslog over TLS is configured. */
   public boolean syslogTlsEnabled() {
     return syslogTlsCert != null && syslogTlsKey != null;
+  }
+
+  /** The directory of rule files: {@code rulesDir}, or {@code <data_dir>/rules} when not set. */
+  public Path effectiveRulesDir() {
+    return rulesDir != null ? rulesDir : dataDir.resolve("rules");
   }
 
   /** The time zone for syslog timestamps from {@code senderAddress}. */

@@ -15,6 +15,14 @@ import io.phosor.auth.Secrets;
 import io.phosor.auth.TokenAuth;
 import io.phosor.config.ConfigException;
 import io.phosor.config.PhosorConfig;
+import io.phosor.alert.RecentAlerts;
+import io.phosor.detect.DetectRoutes;
+import io.phosor.detect.DetectionStage;
+import io.phosor.detect.Engine;
+import io.phosor.detect.EngineConfig;
+import io.phosor.detect.Rule;
+import io.phosor.detect.RuleFiles;
+import io.phosor.detect.RuleSetException;
 import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
@@ -31,7 +39,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +61,9 @@ public final class PhosorServer implements AutoCloseable {
   private final SourceStats stats;
   private final PrometheusMeterRegistry registry;
   private final String apiToken;
+  private final RecentAlerts alerts;
+  private final DetectionStage detection;
+  private final List<Rule> rules;
   private final List<String> ingestTokens;
   private int httpPort;
   private volatile boolean closed;
@@ -87,6 +100,7 @@ public final class PhosorServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     this.stats = new SourceStats(registry);
+    this.rules = loadRules(config);
     this.journal = Journal.open(data.resolve("journal"), config.journalSegmentBytes());
     EventParser parser = new EventParser(clock);
     Redactor redactor = new Redactor(config.redact(), new RedactorOptions(config.redactSsnUnseparated()));
@@ -94,6 +108,12 @@ public final class PhosorServer implements AutoCloseable {
     ReputationLimiter limiter = new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
     this.syslog = new SyslogServer(config, pipeline, stats, limiter, registry, clock);
     this.files = new FileTailer(config, pipeline, stats, clock, journal.dir());
+    this.alerts = new RecentAlerts(registry);
+    Engine engine = new Engine(EngineConfig.DEFAULTS, clock);
+    engine.setRules(rules);
+    this.detection = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), config.detectQueueCapacity(),
+        alerts, data.resolve("baselines.json"), registry, clock);
+    pipeline.addSink(detection);
     ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     TokenAuth auth = new TokenAuth(ingestTokens, apiToken);
@@ -101,12 +121,35 @@ public final class PhosorServer implements AutoCloseable {
     new HttpIngest(mapper, pipeline, limiter, stats, clock, auth).register(http.app());
     new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock, journal::lastSyncedSeq)
         .register(http.app());
+    Map<String, Rule> byId = new LinkedHashMap<>();
+    rules.forEach(r -> byId.put(r.id(), r));
+    new DetectRoutes(mapper, alerts, byId).register(http.app());
+  }
+
+  /**
+   * The rules in force: the built-in pack (unless PHOSOR_BUILTIN_RULES=false) and every rule file in the rules
+   * directory (a rule there replaces a built-in rule with the same id). A bad rule stops start-up with one line.
+   */
+  private static List<Rule> loadRules(PhosorConfig config) {
+    Path dir = config.effectiveRulesDir();
+    try {
+      List<RuleFiles.Loaded> builtin = config.builtinRules() ? RuleFiles.builtin() : List.of();
+      List<RuleFiles.Loaded> mine = Files.isDirectory(dir) ? RuleFiles.load(dir) : List.of();
+      List<RuleFiles.Loaded> all = RuleFiles.combine(builtin, mine);
+      RuleFiles.compile(all);
+      LOG.info("detection: {} rules ({} built-in{}, {} from {})", all.size(), builtin.size(),
+          config.builtinRules() ? "" : ", disabled by PHOSOR_BUILTIN_RULES", mine.size(), dir.toAbsolutePath());
+      return RuleFiles.rules(all);
+    } catch (RuleSetException e) {
+      throw new ConfigException("invalid rules: " + e.getMessage());
+    }
   }
 
   /** Starts a node with {@code config}; on failure everything already started is stopped again. */
   public static PhosorServer start(PhosorConfig config, Clock clock) throws IOException, InterruptedException {
     PhosorServer s = new PhosorServer(config, clock);
     try {
+      s.detection.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -174,6 +217,16 @@ public final class PhosorServer implements AutoCloseable {
     return config;
   }
 
+  /** The interim in-memory alert sink (latest alerts). */
+  public RecentAlerts alerts() {
+    return alerts;
+  }
+
+  /** The detection stage. */
+  public DetectionStage detection() {
+    return detection;
+  }
+
   /** The per-source counters. */
   public SourceStats stats() {
     return stats;
@@ -201,6 +254,7 @@ public final class PhosorServer implements AutoCloseable {
       LOG.warn("closing file tails: {}", e.toString());
     }
     pipeline.shutdown(config.shutdownTimeout());
+    detection.close(config.shutdownTimeout());
     try {
       http.stop();
     } catch (RuntimeException e) {

@@ -1,0 +1,127 @@
+package io.phosor.detect;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.phosor.alert.RecentAlerts;
+import io.phosor.api.ApiException;
+import io.phosor.auth.Role;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Detection routes: {@code GET /api/alerts?limit=N} (the latest alerts from memory, newest first; interim
+ * until alert storage) and {@code POST /api/rules/test} (run one rule over sample lines and events, like
+ * {@code phosor rules test}, without touching the running engine).
+ */
+public final class DetectRoutes {
+  /** Default page of {@code /api/alerts}. */
+  static final int DEFAULT_LIMIT = 100;
+
+  private final ObjectMapper mapper;
+  private final RecentAlerts alerts;
+  private final RuleTestRunner runner;
+
+  /** {@code rulesById}: the rules in force, so a test may name one by id instead of giving it inline. */
+  public DetectRoutes(ObjectMapper mapper, RecentAlerts alerts, Map<String, Rule> rulesById) {
+    this.mapper = mapper;
+    this.alerts = alerts;
+    this.runner = new RuleTestRunner(rulesById, true);
+  }
+
+  /** Registers the routes (admin only). */
+  public void register(Javalin app) {
+    app.get("/api/alerts", this::list, Role.ADMIN);
+    app.post("/api/rules/test", this::test, Role.ADMIN);
+  }
+
+  private void list(Context ctx) {
+    int limit = DEFAULT_LIMIT;
+    String l = ctx.queryParam("limit");
+    if (l != null) {
+      try {
+        limit = Integer.parseInt(l.trim());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("limit must be a number 1-" + RecentAlerts.CAPACITY + ", was '" + l + "'");
+      }
+      if (limit < 1 || limit > RecentAlerts.CAPACITY) {
+        throw ApiException.badRequest("limit must be 1-" + RecentAlerts.CAPACITY + ", was " + limit);
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Alert a : alerts.latest(limit)) {
+      out.add(AlertJson.toMap(a));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("alerts", out);
+    body.put("total_since_start", alerts.total());
+    body.put("note", "interim: the latest " + RecentAlerts.CAPACITY + " alerts kept in memory until alert storage arrives");
+    ctx.json(body);
+  }
+
+  private void test(Context ctx) {
+    JsonNode body;
+    try {
+      body = mapper.readTree(ctx.body());
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (body == null || !body.isObject()) {
+      throw ApiException.badRequest("body must be a JSON object {\"rule\": {...}, \"lines\": [...], \"events\": [...]}");
+    }
+    JsonNode rule = body.get("rule");
+    if (rule == null || !(rule.isObject() || rule.isTextual())) {
+      throw ApiException.badRequest("'rule' must be a rule object (or the id of a loaded rule)");
+    }
+    Integer year = null;
+    if (body.hasNonNull("year")) {
+      if (!body.get("year").canConvertToInt() || body.get("year").asInt() < 1970 || body.get("year").asInt() > 9999) {
+        throw ApiException.badRequest("'year' must be a year such as 2024");
+      }
+      year = body.get("year").asInt();
+    }
+    JsonNode ev = body.get("events");
+    List<JsonNode> events = new ArrayList<>();
+    if (ev != null && !ev.isNull()) {
+      if (!ev.isArray()) {
+        throw ApiException.badRequest("'events' must be a list of JSON objects");
+      }
+      for (JsonNode e : ev) {
+        if (!e.isObject()) {
+          throw ApiException.badRequest("every entry of 'events' must be a JSON object, got " + abbreviate(e.toString()));
+        }
+        events.add(e);
+      }
+    }
+    List<String> lines;
+    try {
+      lines = RuleTestRunner.lines(body.get("lines"), "request", "request");
+    } catch (RuleSetException e) {
+      throw ApiException.badRequest("'lines' must be a list of strings (or one block of text)");
+    }
+    if (lines.size() + events.size() > RuleTestRunner.MAX_EVENTS) {
+      throw ApiException.badRequest("at most " + RuleTestRunner.MAX_EVENTS + " lines and events per request");
+    }
+    try {
+      RuleTestRunner.Case c = new RuleTestRunner.Case("request", "request", rule, year, lines, events, List.of());
+      Rule r = runner.resolve(c);
+      RuleTestRunner.Output out = runner.execute(r, year, lines, events);
+      List<Map<String, Object>> list = new ArrayList<>();
+      out.alerts().forEach(a -> list.add(AlertJson.toMap(a)));
+      Map<String, Object> resp = new LinkedHashMap<>();
+      resp.put("alerts", list);
+      resp.put("events", out.events());
+      ctx.json(resp);
+    } catch (RuleSetException | RuleException e) {
+      throw new ApiException(400, "invalid_rule", e.getMessage());
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+}

@@ -1,0 +1,340 @@
+package io.phosor.detect;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.phosor.event.Event;
+import io.phosor.journal.Journal;
+import io.phosor.pipeline.EventSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's detection stage: takes journaled events from the pipeline and runs the {@link Engine} on
+ * its own thread ({@code phosor-detect}). The hand-off is a queue bounded in events; when it is full the
+ * pipeline is never blocked and nothing is lost: the stage drops the queue for the moment, and the detect
+ * thread reads the events back from the journal ({@link Journal#read}) from the last one it processed until
+ * it has caught up, then switches back to the queue. Event ids (journal sequence numbers) make the switch
+ * exact: an event at or below the last processed id is skipped.
+ *
+ * <p>The engine is advanced once a second (timers, expiry); new-value baselines are written to
+ * {@code baselines.json} (atomically) every minute and at shutdown, and restored at start. With them goes
+ * {@code detect.position}, the id of the last processed event: after a crash the stage resumes there and
+ * reads the events the engine had not seen back from the journal (window state is not persisted, so a
+ * window that spanned the crash starts empty; an event processed after the last save is processed again).
+ */
+public final class DetectionStage implements EventSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DetectionStage.class);
+  /** How often the engine's timers run without events (absence rules, ingest-time windows, expiry). */
+  static final Duration ADVANCE_EVERY = Duration.ofSeconds(1);
+  /** How often baselines are saved: a crash loses at most this much learning. */
+  static final Duration SAVE_EVERY = Duration.ofMinutes(1);
+  /** Events between clock checks while reading back from the journal. */
+  private static final int TICK_EVERY_EVENTS = 4096;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Engine engine;
+  private final Path journalDir;
+  private final int capacity;
+  private final AlertSink alerts;
+  private final Path baselinesFile;
+  private final Path positionFile;
+  private final Clock clock;
+  private final LinkedBlockingQueue<List<Event>> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Counter processed;
+  private final Counter overflows;
+  private final Counter fromJournal;
+  private final Thread thread;
+  private volatile boolean overflow;
+  private volatile boolean stopping;
+  private volatile long latestSeq;
+  private volatile long lastProcessed;
+  private volatile long lastIngestedMillis;
+  private volatile EngineStats engineStats = new EngineStats(0, 0, 0, 0, 0, 0, Map.of());
+  private long nextAdvance;
+  private long nextSave;
+  private int sinceTick;
+
+  /**
+   * Creates the stage (not started). {@code startAfterSeq}: the journal's last id at start-up: detection
+   * starts after it, or earlier when {@code detect.position} says the last run stopped earlier; {@code capacity}: events that may wait in the queue.
+   */
+  public DetectionStage(Engine engine, Path journalDir, long startAfterSeq, int capacity, AlertSink alerts,
+      Path baselinesFile, MeterRegistry registry, Clock clock) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be > 0, was " + capacity);
+    }
+    this.engine = engine;
+    this.journalDir = journalDir;
+    this.capacity = capacity;
+    this.alerts = alerts;
+    this.baselinesFile = baselinesFile;
+    this.positionFile = baselinesFile == null ? null : baselinesFile.resolveSibling("detect.position");
+    this.clock = clock;
+    this.lastProcessed = startAfterSeq;
+    this.latestSeq = startAfterSeq;
+    this.processed = Counter.builder("phosor.detect.events").description("Events run through the detection engine")
+        .register(registry);
+    this.overflows = Counter.builder("phosor.detect.overflows")
+        .description("Times the detection queue was full and the stage fell back to reading the journal")
+        .register(registry);
+    this.fromJournal = Counter.builder("phosor.detect.journal.events")
+        .description("Events the detection stage read back from the journal after an overflow").register(registry);
+    Gauge.builder("phosor.detect.queue.depth", queued, AtomicInteger::get)
+        .description("Events waiting in the detection queue").register(registry);
+    Gauge.builder("phosor.detect.queue.capacity", () -> capacity).description("Capacity of the detection queue (events)")
+        .register(registry);
+    Gauge.builder("phosor.detect.lag.events", this, DetectionStage::lagEvents)
+        .description("Journaled events not yet run through the engine").register(registry);
+    Gauge.builder("phosor.detect.lag.seconds", this, DetectionStage::lagSeconds)
+        .description("While events wait: seconds since the last processed event was received (0 when caught up)").register(registry);
+    Gauge.builder("phosor.detect.catching.up", this, s -> s.overflow ? 1 : 0)
+        .description("1 while the stage reads back from the journal after an overflow").register(registry);
+    Gauge.builder("phosor.detect.late.events", this, s -> s.engineStats.lateEvents())
+        .description("Events older than the engine's late tolerance").register(registry);
+    Gauge.builder("phosor.detect.active.groups", this, s -> s.engineStats.activeGroups())
+        .description("Group keys held by all rules").register(registry);
+    Gauge.builder("phosor.detect.suppressed", this, s -> s.engineStats.suppressed())
+        .description("Alerts dropped by suppress_seconds").register(registry);
+    this.thread = Thread.ofPlatform().name("phosor-detect").daemon().unstarted(this::run);
+  }
+
+  /** Restores baselines (a corrupt file is set aside and learning starts again) and starts the thread. */
+  public void start() {
+    if (baselinesFile != null && Files.isRegularFile(baselinesFile)) {
+      try {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> b = JSON.readValue(baselinesFile.toFile(), Map.class);
+        engine.importBaselines(b);
+        LOG.info("restored new-value baselines from {}", baselinesFile);
+      } catch (IOException | RuntimeException e) {
+        Path aside = baselinesFile.resolveSibling(baselinesFile.getFileName() + ".corrupt");
+        LOG.warn("cannot restore baselines from {} ({}); moved it to {} and learning starts again", baselinesFile,
+            e.toString(), aside);
+        try {
+          Files.move(baselinesFile, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException ignored) {
+          // Then the next save simply replaces it.
+        }
+      }
+    }
+    resumePosition();
+    long now = clock.millis();
+    nextAdvance = now + ADVANCE_EVERY.toMillis();
+    nextSave = now + SAVE_EVERY.toMillis();
+    thread.start();
+  }
+
+  private void resumePosition() {
+    if (positionFile == null || !Files.isRegularFile(positionFile)) {
+      return;
+    }
+    try {
+      long saved = Long.parseLong(Files.readString(positionFile).strip());
+      if (saved >= 0 && saved < lastProcessed) {
+        LOG.info("detection resumes after event {}: {} journaled events were not processed before the last stop; "
+            + "reading them back from the journal", saved, lastProcessed - saved);
+        lastProcessed = saved;
+        overflow = true;
+      }
+    } catch (IOException | NumberFormatException e) {
+      LOG.warn("ignoring {} ({}): detection starts at the end of the journal", positionFile, e.toString());
+    }
+  }
+
+  /** Called by the pipeline thread with journaled events; never blocks. */
+  @Override
+  public void accept(List<Event> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    latestSeq = events.get(events.size() - 1).seq();
+    if (overflow) {
+      return; // the journal has them; the detect thread reads them back
+    }
+    int n = events.size();
+    if (queued.get() + n > capacity) {
+      overflow = true;
+      overflows.increment();
+      return;
+    }
+    queued.addAndGet(n);
+    queue.add(events);
+  }
+
+  private void run() {
+    while (true) {
+      List<Event> batch;
+      try {
+        batch = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        batch = null;
+      }
+      try {
+        if (batch != null) {
+          queued.addAndGet(-batch.size());
+          for (Event e : batch) {
+            process(e);
+          }
+        } else if (overflow) {
+          catchUp();
+        } else if (stopping) {
+          break;
+        }
+        tick();
+      } catch (RuntimeException e) {
+        // An engine bug must not stop detection for good: log it, skip the event, carry on.
+        LOG.error("detection failed after event {}: {}", lastProcessed, e.toString(), e);
+      }
+    }
+    engineStats = engine.stats();
+    saveBaselines();
+  }
+
+  private void process(Event e) {
+    long seq = e.seq();
+    if (seq <= lastProcessed) {
+      return;
+    }
+    lastProcessed = seq;
+    lastIngestedMillis = e.ingested() == null ? 0 : e.ingested().toEpochMilli();
+    engine.process(e, alerts);
+    processed.increment();
+    if (++sinceTick >= TICK_EVERY_EVENTS) {
+      sinceTick = 0;
+      tick();
+    }
+  }
+
+  private void catchUp() {
+    long target = latestSeq;
+    long before = lastProcessed;
+    if (!readJournal()) {
+      return;
+    }
+    if (lastProcessed >= target) {
+      // Switch back to the queue, then read once more what was journaled while the flag was still set
+      // (those batches were not queued); anything read twice is skipped by its id.
+      overflow = false;
+      readJournal();
+      LOG.info("detection caught up from the journal ({} events read back, now at event {})",
+          lastProcessed - before, lastProcessed);
+    }
+  }
+
+  private boolean readJournal() {
+    long before = lastProcessed;
+    try {
+      Journal.read(journalDir, lastProcessed + 1, this::process);
+      fromJournal.increment(lastProcessed - before);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      fromJournal.increment(lastProcessed - before);
+      LOG.error("detection: reading the journal from event {} failed: {}; retrying", lastProcessed + 1, e.toString());
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+  }
+
+  private void tick() {
+    long now = clock.millis();
+    if (now >= nextAdvance) {
+      nextAdvance = now + ADVANCE_EVERY.toMillis();
+      engine.advance(alerts);
+      engineStats = engine.stats();
+    }
+    if (now >= nextSave) {
+      nextSave = now + SAVE_EVERY.toMillis();
+      saveBaselines();
+    }
+  }
+
+  private void saveBaselines() {
+    if (baselinesFile == null) {
+      return;
+    }
+    try {
+      Map<String, Object> b = engine.exportBaselines();
+      writeAtomically(baselinesFile, JSON.writeValueAsBytes(b));
+      writeAtomically(positionFile, Long.toString(lastProcessed).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (IOException | RuntimeException e) {
+      LOG.error("saving baselines to {} failed: {}", baselinesFile, e.toString());
+    }
+  }
+
+  /** Writes a temporary file, forces it, then renames it over {@code target}: readers see old or new, never half. */
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Journaled events not yet processed. */
+  public long lagEvents() {
+    return Math.max(0, latestSeq - lastProcessed);
+  }
+
+  double lagSeconds() {
+    if (lagEvents() == 0 || lastIngestedMillis == 0) {
+      return 0;
+    }
+    return Math.max(0, (clock.millis() - lastIngestedMillis) / 1000.0);
+  }
+
+  /** The id of the last event run through the engine. */
+  public long lastProcessed() {
+    return lastProcessed;
+  }
+
+  /** Times the queue overflowed. */
+  public long overflowCount() {
+    return (long) overflows.count();
+  }
+
+  /**
+   * Drains: processes everything queued or journaled (call after the pipeline has stopped), then saves the
+   * baselines; waits up to {@code timeout}.
+   */
+  public void close(Duration timeout) {
+    stopping = true;
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("shutdown: detection did not drain within {}s ({} events behind)", timeout.toSeconds(), lagEvents());
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(20));
+  }
+}

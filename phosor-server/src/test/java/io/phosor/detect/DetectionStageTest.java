@@ -1,0 +1,109 @@
+package io.phosor.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.phosor.event.Event;
+import io.phosor.journal.Journal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetectionStageTest {
+  private static final String EVERY_EVENT = """
+      {"id": "every", "name": "Every event", "type": "pattern", "severity": "low",
+       "config": {"match": {"field": "message", "exists": true}}}
+      """;
+
+  @TempDir
+  Path dir;
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<Alert> alerts = new CopyOnWriteArrayList<>();
+
+  private DetectionStage stage(Journal journal, int capacity) {
+    Engine engine = new Engine(EngineConfig.DEFAULTS, Clock.systemUTC());
+    engine.setRules(RuleFiles.parse(EVERY_EVENT, "test"));
+    return new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), capacity, alerts::add,
+        dir.resolve("baselines.json"), registry, Clock.systemUTC());
+  }
+
+  /** Journals {@code n} events (as the pipeline does before it calls the sinks) and returns them as one batch. */
+  private static List<Event> journaled(Journal journal, int n) throws Exception {
+    List<Event> batch = new ArrayList<>();
+    Instant t = Instant.parse("2024-11-21T23:30:00Z");
+    for (int i = 0; i < n; i++) {
+      Event e = new Event("test", null, t, "line");
+      e.put("message", "m");
+      e.timestamp(t);
+      journal.append(e);
+      batch.add(e);
+    }
+    journal.sync();
+    return batch;
+  }
+
+  private static List<Long> firingIds(List<Alert> alerts) {
+    return alerts.stream().map(a -> a.eventIds().get(a.eventIds().size() - 1)).toList();
+  }
+
+  @Test
+  void whenTheQueueOverflowsTheStageCatchesUpFromTheJournalWithoutLossOrDuplicates() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      DetectionStage stage = stage(journal, 16);
+      // Not started yet: the first batch fits, the second overflows, the rest are left to the journal.
+      stage.accept(journaled(journal, 10));
+      stage.accept(journaled(journal, 10));
+      stage.accept(journaled(journal, 300));
+      assertThat(stage.overflowCount()).isEqualTo(1);
+      stage.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 320);
+      // Back on the queue after catching up.
+      stage.accept(journaled(journal, 5));
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 325);
+      stage.close(Duration.ofSeconds(5));
+      List<Long> expected = new ArrayList<>();
+      for (long i = 1; i <= 325; i++) {
+        expected.add(i);
+      }
+      assertThat(firingIds(alerts)).containsExactlyElementsOf(expected);
+      assertThat(registry.get("phosor.detect.journal.events").counter().count()).isGreaterThanOrEqualTo(310);
+      assertThat(stage.lagEvents()).isZero();
+    }
+  }
+
+  @Test
+  void shutdownDrainsTheQueueAndSavesBaselinesAtomically() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      DetectionStage stage = stage(journal, 1000);
+      stage.start();
+      stage.accept(journaled(journal, 100));
+      stage.close(Duration.ofSeconds(5));
+      assertThat(alerts).hasSize(100);
+      assertThat(Files.exists(dir.resolve("baselines.json"))).isTrue();
+      assertThat(Files.exists(dir.resolve("baselines.json.tmp"))).isFalse();
+    }
+  }
+
+  @Test
+  void afterACrashTheStageResumesFromItsSavedPositionThroughTheJournal() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      journaled(journal, 50);
+      Files.writeString(dir.resolve("detect.position"), "20\n");
+      DetectionStage stage = stage(journal, 1000);
+      stage.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 30);
+      stage.close(Duration.ofSeconds(5));
+      assertThat(firingIds(alerts).get(0)).isEqualTo(21L);
+      assertThat(Files.readString(dir.resolve("detect.position"))).isEqualTo("50");
+    }
+  }
+}
