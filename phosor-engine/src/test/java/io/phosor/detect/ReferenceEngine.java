@@ -40,7 +40,8 @@ import java.util.Set;
  *       step has one; clears the group.
  *   <li>correlation ordered (2+ steps): the anchor is the latest step-1 event IN EVENT TIME that is not after
  *       the completing event (for in-order streams: the latest step 1 since the last completion); steps 2..n-1
- *       must lie in order between the anchor and the completing event; the last step completes if
+ *       must lie in order between the anchor and the completing event (event time, ties in processing order:
+ *       the order they would have had had they arrived sorted by time); the last step completes if
  *       t - anchor &lt; within and ALWAYS clears the group ({@link #anchorByArrival}: the engine's reading,
  *       re-anchor at every step-1 event as it arrives).
  *   <li>absence: A arms with deadline max(A times) + within; a B with latest A &lt;= t &lt; deadline disarms (it must
@@ -254,17 +255,19 @@ final class ReferenceEngine {
       h.add(e);
       return null;
     }
-    Event anchor = latest(r, h, c.steps().get(0), null, t);
+    Event anchor = latest(r, h, c.steps().get(0), null, t, h.size());
     List<Event> used = new ArrayList<>();
     boolean complete = anchor != null && Duration.between(time(r, anchor), t).compareTo(c.within()) < 0;
     Instant upTo = t;
+    int upToIndex = h.size(); // the completing event comes after everything in h
     for (int k = n - 2; k >= 1 && complete; k--) {
-      Event s = latest(r, h, c.steps().get(k), time(r, anchor), upTo);
+      Event s = latest(r, h, c.steps().get(k), anchor, upTo, upToIndex);
       if (s == null) {
         complete = false;
       } else {
         used.add(0, s);
         upTo = time(r, s);
+        upToIndex = indexOf(h, s);
       }
     }
     h.clear();
@@ -276,13 +279,30 @@ final class ReferenceEngine {
     return alert(r, e, used);
   }
 
-  /** The latest event of {@code h} matching {@code step} with from &lt;= time &lt;= upTo (from null: no lower bound). */
-  private Event latest(Rule r, List<Event> h, Condition step, Instant from, Instant upTo) {
+  private static int indexOf(List<Event> h, Event e) {
+    for (int i = 0; i < h.size(); i++) {
+      if (h.get(i) == e) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The latest event of {@code h} matching {@code step} strictly between {@code from} (null: no lower bound)
+   * and the event at (upTo, upToIndex), in event-time order with ties in processing order (h is in
+   * processing order): the order the events would have had if they had arrived sorted by time.
+   */
+  private Event latest(Rule r, List<Event> h, Condition step, Event from, Instant upTo, int upToIndex) {
     Event best = null;
-    for (Event x : h) {
+    Instant fromTs = from == null ? null : time(r, from);
+    int fromIndex = from == null ? -1 : indexOf(h, from);
+    for (int i = 0; i < h.size(); i++) {
+      Event x = h.get(i);
       Instant ts = time(r, x);
-      if (matches(step, x) && !ts.isAfter(upTo) && (from == null || !ts.isBefore(from))
-          && (best == null || !ts.isBefore(time(r, best)))) {
+      boolean beforeUp = ts.isBefore(upTo) || (ts.equals(upTo) && i < upToIndex);
+      boolean afterFrom = from == null || ts.isAfter(fromTs) || (ts.equals(fromTs) && i > fromIndex);
+      if (matches(step, x) && beforeUp && afterFrom && (best == null || !ts.isBefore(time(r, best)))) {
         best = x;
       }
     }
