@@ -19,6 +19,13 @@ abstract class Detector {
   final int[] groupSlots;
   final boolean eventTime;
   final long suppressMs;
+  /**
+   * Whether suppression stamps may be dropped once the clock has passed them by the suppression period.
+   * Not for event-time stateless rules (pattern, time_of_day): they also see late events, whose alert
+   * time can be any distance behind the watermark and must still be compared with the stamp, so their
+   * stamps are bounded only by the group cap (like new_value baselines).
+   */
+  final boolean stampsExpire;
   final State state;
   final int maxIds;
 
@@ -38,6 +45,7 @@ abstract class Detector {
     this.groupSlots = rule.groupBy().stream().mapToInt(c::slot).toArray();
     this.eventTime = rule.time() == Rule.TimeBasis.EVENT;
     this.suppressMs = rule.suppress().toMillis();
+    this.stampsExpire = !(eventTime && (rule.spec() instanceof Rule.Pattern || rule.spec() instanceof Rule.TimeOfDay));
     this.maxIds = config.maxEventIdsPerAlert();
     this.state = state;
     if (state.groups == null) {
@@ -57,9 +65,13 @@ abstract class Detector {
     return false;
   }
 
-  /** Drops state that can no longer contribute at {@code now} (ms on the rule's time basis). */
+  /**
+   * Drops state that can no longer contribute at {@code now} (ms on the rule's time basis). A suppression
+   * stamp at {@code last} is dropped once {@code last + suppress <= now}: every later alert of a rule that
+   * ignores late events is at or after {@code now}, so it would pass anyway.
+   */
   void expire(long now) {
-    if (suppressMs > 0) {
+    if (suppressMs > 0 && stampsExpire) {
       sweep(state.suppressed, s -> s[0] + suppressMs, now);
     }
   }
