@@ -44,6 +44,12 @@ public final class Redactor {
   private final boolean passwords;
   /** Short field values the prefilter cleared, by hash slot (see {@link #clearedShort}). */
   private final String[] remembered = new String[REMEMBERED_SLOTS];
+  /** Slots of the field-name tables in front of {@link #secretKeys} (a power of two). */
+  static final int KEY_SLOTS = 256;
+  /** Field names known not to be secret keys, by hash slot (see {@link #secretKey}). */
+  private final String[] plainKeySlots = new String[KEY_SLOTS];
+  /** Field names known to be secret keys, by hash slot (see {@link #secretKey}). */
+  private final String[] secretKeySlots = new String[KEY_SLOTS];
   /** {@link #isSecretKey} per field name seen; a pure function of the name, so sharing it is safe. */
   private final ConcurrentHashMap<String, Boolean> secretKeys = new ConcurrentHashMap<>();
 
@@ -313,16 +319,34 @@ public final class Redactor {
     return v;
   }
 
-  /** The last dotted part of {@code key} names a secret, cached per key (field names come from a small set). */
+  /**
+   * The last dotted part of {@code key} names a secret, cached per key (field names come from a small set).
+   * The first level is two fixed tables of names known to be plain or secret, one per slot by hash, written
+   * without a lock (a reader sees null, an older or a newer name; only an equal one counts): field names are
+   * mostly the same interned constants, found there by reference without hashing into a map.
+   */
   private boolean secretKey(String key) {
+    int h = key.hashCode();
+    int slot = (h ^ (h >>> 16)) & (KEY_SLOTS - 1);
+    String p = plainKeySlots[slot];
+    if (p == key || (p != null && p.equals(key))) {
+      return false;
+    }
+    String q = secretKeySlots[slot];
+    if (q == key || (q != null && q.equals(key))) {
+      return true;
+    }
     Boolean known = secretKeys.get(key);
+    boolean secret;
     if (known != null) {
-      return known;
+      secret = known;
+    } else {
+      secret = isSecretKey(key);
+      if (secretKeys.size() < MAX_CACHED_KEYS) {
+        secretKeys.put(key, secret);
+      }
     }
-    boolean secret = isSecretKey(key);
-    if (secretKeys.size() < MAX_CACHED_KEYS) {
-      secretKeys.put(key, secret);
-    }
+    (secret ? secretKeySlots : plainKeySlots)[slot] = key;
     return secret;
   }
 
