@@ -14,11 +14,11 @@ import java.util.function.BiFunction;
 
 /**
  * The field storage of an {@link Event}: a compact insertion-ordered map from String to Object in parallel
- * arrays ({@code keys}, {@code values} and the keys' hash codes, which String caches), looked up by a linear
- * scan over the hash codes that, on a match, compares the keys by reference first (most keys are the
- * interned constants of {@link Fields}) and by {@code equals} only when that fails. An event holds a few dozen fields, where a scan over an
- * {@code int[]} costs less than hashing into buckets and allocates no entry per field; past
- * {@link #INDEX_FROM} entries (JSON input may bring many) an open-addressing index keeps look-ups O(1).
+ * arrays ({@code keys}, {@code values} and the keys' hash codes, which String caches), with a small
+ * open-addressing index of positions by hash (linear probing, load factor at most 1/2) that is probed by
+ * hash code and then compares the keys by reference first (most keys are the interned constants of
+ * {@link Fields}) and by {@code equals} only when that fails. No entry object is allocated per field, a put
+ * of a new key costs one probe instead of a scan, and iteration is a walk over the arrays.
  *
  * <p>Null keys and null values are allowed, as in {@link java.util.LinkedHashMap}. Removal keeps the order
  * of the other entries. Iteration is in insertion order; a key put again keeps its place. Not thread-safe.
@@ -26,8 +26,6 @@ import java.util.function.BiFunction;
 final class FieldMap extends AbstractMap<String, Object> {
   /** Initial capacity: a parsed web access event has 26 fields, 27 once redacted. */
   static final int INITIAL_CAPACITY = 32;
-  /** Size from which look-ups go through {@link #index} instead of a linear scan. */
-  static final int INDEX_FROM = 48;
 
   private String[] keys;
   private Object[] values;
@@ -35,7 +33,10 @@ final class FieldMap extends AbstractMap<String, Object> {
   private int size;
   /** Structural changes (puts of new keys, removals), for fail-fast iteration. */
   private int modCount;
-  /** Open-addressing table of {@code position + 1} (0 = empty) by hash, or null below {@link #INDEX_FROM}. */
+  /**
+   * Open-addressing table (linear probing) of {@code position + 1} by hash, 0 = empty, twice the capacity
+   * of the arrays.
+   */
   private int[] index;
 
   FieldMap() {
@@ -47,61 +48,45 @@ final class FieldMap extends AbstractMap<String, Object> {
     keys = new String[c];
     values = new Object[c];
     hashes = new int[c];
+    index = new int[c * 2];
   }
 
   private static int hash(Object key) {
     return key == null ? 0 : key.hashCode();
   }
 
-  /** Position of {@code key}, or -1. */
+  /** Position of {@code key}, or -1: one probe of {@link #index} in the common case. */
   private int indexOf(Object key) {
-    if (index != null) {
-      return indexedLookup(key);
-    }
-    int h = hash(key);
-    int[] hs = hashes;
-    String[] ks = keys;
-    int n = size;
-    // one pass over the hash codes; on a match the reference comparison settles it for the interned
-    // constants of Fields, equals for the rest
-    for (int i = 0; i < n; i++) {
-      if (hs[i] == h) {
-        String k = ks[i];
-        if (k == key || (key != null && key.equals(k))) {
-          return i;
-        }
-      }
-    }
-    return -1;
-  }
-
-  private int indexedLookup(Object key) {
     int h = hash(key);
     int[] t = index;
     int mask = t.length - 1;
+    int[] hs = hashes;
+    String[] ks = keys;
     for (int slot = mix(h) & mask; ; slot = (slot + 1) & mask) {
       int p = t[slot];
       if (p == 0) {
         return -1;
       }
       int i = p - 1;
-      if (hashes[i] == h && Objects.equals(keys[i], key)) {
-        return i;
+      if (hs[i] == h) {
+        // the reference comparison settles it for the interned constants of Fields, equals for the rest
+        String k = ks[i];
+        if (k == key || (key != null && key.equals(k))) {
+          return i;
+        }
       }
     }
   }
 
   private static int mix(int h) {
-    return (h ^ (h >>> 16)) * 0x9E3779B9;
+    int x = h * 0x9E3779B9;
+    return x ^ (x >>> 16);
   }
 
+  /** Rebuilds {@link #index} at twice the capacity of the arrays (a load factor of at most 1/2). */
   private void rebuildIndex() {
-    if (size < INDEX_FROM) {
-      index = null;
-      return;
-    }
-    int cap = Integer.highestOneBit(Math.max(size, 16) * 4 - 1) << 1;
-    if (index == null || index.length != cap) {
+    int cap = keys.length * 2;
+    if (index.length != cap) {
       index = new int[cap];
     } else {
       Arrays.fill(index, 0);
@@ -197,14 +182,10 @@ final class FieldMap extends AbstractMap<String, Object> {
     hashes[n] = hash(key);
     size = n + 1;
     modCount++;
-    if (index != null) {
-      if (size * 2 > index.length) {
-        rebuildIndex();
-      } else {
-        indexInsert(n);
-      }
-    } else if (size >= INDEX_FROM) {
+    if (index.length < keys.length * 2) {
       rebuildIndex();
+    } else {
+      indexInsert(n);
     }
   }
 
@@ -230,9 +211,7 @@ final class FieldMap extends AbstractMap<String, Object> {
     keys[size] = null;
     values[size] = null;
     modCount++;
-    if (index != null) {
-      rebuildIndex();
-    }
+    rebuildIndex();
   }
 
   @Override
@@ -242,8 +221,8 @@ final class FieldMap extends AbstractMap<String, Object> {
       Arrays.fill(values, 0, size, null);
       size = 0;
       modCount++;
+      Arrays.fill(index, 0);
     }
-    index = null;
   }
 
   @Override

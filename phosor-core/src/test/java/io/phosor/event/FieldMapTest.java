@@ -42,6 +42,23 @@ class FieldMapTest {
   }
 
   @Test
+  void keysWithTheSameHashCode() {
+    FieldMap m = new FieldMap();
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    m.put("Aa", 1);
+    m.put("BB", 2);
+    m.put("AaAa", 3);
+    m.put("BBBB", 4);
+    m.put("AaBB", 5);
+    assertThat(m.get("BB")).isEqualTo(2);
+    assertThat(m.get("AaBB")).isEqualTo(5);
+    assertThat(m.remove("Aa")).isEqualTo(1);
+    assertThat(m.get("BB")).isEqualTo(2);
+    assertThat(m.get("Aa")).isNull();
+    assertThat(m.keySet()).containsExactly("BB", "AaAa", "BBBB", "AaBB");
+  }
+
+  @Test
   void removeKeepsTheOrderOfTheRest() {
     FieldMap m = new FieldMap();
     for (String k : List.of("a", "b", "c", "d")) {
@@ -121,7 +138,7 @@ class FieldMapTest {
   }
 
   @Test
-  void manyKeysBeyondTheInitialCapacityAndTheIndex() {
+  void manyKeysBeyondTheInitialCapacity() {
     FieldMap m = new FieldMap();
     LinkedHashMap<String, Object> ref = new LinkedHashMap<>();
     Random r = new Random(7);
@@ -137,7 +154,7 @@ class FieldMapTest {
       }
       assertThat(m.get(k)).isEqualTo(ref.get(k));
     }
-    assertThat(m.size()).isGreaterThan(FieldMap.INDEX_FROM);
+    assertThat(m.size()).isGreaterThan(2 * FieldMap.INITIAL_CAPACITY);
     assertThat(new ArrayList<>(m.entrySet())).containsExactlyElementsOf(ref.entrySet());
     for (String k : ref.keySet()) {
       assertThat(m.containsKey(k)).isTrue();

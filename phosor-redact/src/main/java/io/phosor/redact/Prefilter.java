@@ -64,7 +64,8 @@ import java.nio.charset.StandardCharsets;
  *       taken after it. Tested at every '=', ':', '!' and at every quote after whitespace.
  *   <li><b>EMAIL</b> ({@link EmailRule}): an '@'.
  * </ul>
- * Immutable and thread-safe; allocation-free.
+ * Immutable and thread-safe; it allocates one byte copy of the text ({@code getBytes(UTF_8)}) and walks it
+ * with a 128-entry class table.
  */
 final class Prefilter {
   /** Identifier/quote/bracket chars looked at next to an operator: key (64) + index and closings (10) + slack. */

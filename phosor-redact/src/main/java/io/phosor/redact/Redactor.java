@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds and redacts PII and secrets in events before anything is journaled, stored or sent on.
@@ -44,14 +43,11 @@ public final class Redactor {
   private final boolean passwords;
   /** Short field values the prefilter cleared, by hash slot (see {@link #clearedShort}). */
   private final String[] remembered = new String[REMEMBERED_SLOTS];
-  /** Slots of the field-name tables in front of {@link #secretKeys} (a power of two). */
-  static final int KEY_SLOTS = 256;
-  /** Field names known not to be secret keys, by hash slot (see {@link #secretKey}). */
-  private final String[] plainKeySlots = new String[KEY_SLOTS];
-  /** Field names known to be secret keys, by hash slot (see {@link #secretKey}). */
-  private final String[] secretKeySlots = new String[KEY_SLOTS];
-  /** {@link #isSecretKey} per field name seen; a pure function of the name, so sharing it is safe. */
-  private final ConcurrentHashMap<String, Boolean> secretKeys = new ConcurrentHashMap<>();
+  /**
+   * {@link #isSecretKey} per field name seen (a pure function of the name, so sharing it is safe); replaced
+   * whole under the lock when a name is added, read without it.
+   */
+  private volatile KeyTable keyTable = new KeyTable(64, 0);
 
   /** Redacts the given kinds only, with {@link RedactorOptions#DEFAULTS}. */
   public Redactor(Set<PiiType> enabled) {
@@ -320,34 +316,79 @@ public final class Redactor {
   }
 
   /**
-   * The last dotted part of {@code key} names a secret, cached per key (field names come from a small set).
-   * The first level is two fixed tables of names known to be plain or secret, one per slot by hash, written
-   * without a lock (a reader sees null, an older or a newer name; only an equal one counts): field names are
-   * mostly the same interned constants, found there by reference without hashing into a map.
+   * The last dotted part of {@code key} names a secret, cached per key (field names come from a small set)
+   * in an immutable open-addressing table that a miss replaces by a larger copy: a hit is a probe or two
+   * that compares the names by reference first (field names are mostly the same interned constants), with
+   * no lock and no collisions to evict each other.
    */
   private boolean secretKey(String key) {
-    int h = key.hashCode();
-    int slot = (h ^ (h >>> 16)) & (KEY_SLOTS - 1);
-    String p = plainKeySlots[slot];
-    if (p == key || (p != null && p.equals(key))) {
-      return false;
+    int found = keyTable.lookup(key);
+    if (found >= 0) {
+      return found == 1;
     }
-    String q = secretKeySlots[slot];
-    if (q == key || (q != null && q.equals(key))) {
-      return true;
-    }
-    Boolean known = secretKeys.get(key);
-    boolean secret;
-    if (known != null) {
-      secret = known;
-    } else {
-      secret = isSecretKey(key);
-      if (secretKeys.size() < MAX_CACHED_KEYS) {
-        secretKeys.put(key, secret);
+    boolean secret = isSecretKey(key);
+    synchronized (this) {
+      KeyTable t = keyTable;
+      if (t.size < MAX_CACHED_KEYS && t.lookup(key) < 0) {
+        keyTable = t.with(key, secret);
       }
     }
-    (secret ? secretKeySlots : plainKeySlots)[slot] = key;
     return secret;
+  }
+
+  /** An immutable set of field names with their {@link #isSecretKey} decision; final fields publish it safely. */
+  private static final class KeyTable {
+    final String[] names;
+    final boolean[] secret;
+    final int size;
+
+    KeyTable(int capacity, int size) {
+      names = new String[capacity];
+      secret = new boolean[capacity];
+      this.size = size;
+    }
+
+    /** 1 when {@code key} is a secret key, 0 when it is not, -1 when it is not in the table. */
+    int lookup(String key) {
+      int h = key.hashCode();
+      String[] ns = names;
+      int mask = ns.length - 1;
+      for (int i = (h * 0x9E3779B9) >>> 16 & mask; ; i = (i + 1) & mask) {
+        String n = ns[i];
+        if (n == null) {
+          return -1;
+        }
+        if (n == key || (n.hashCode() == h && n.equals(key))) {
+          return secret[i] ? 1 : 0;
+        }
+      }
+    }
+
+    /** A copy with {@code key} added (load factor at most 1/2). */
+    KeyTable with(String key, boolean isSecret) {
+      int cap = names.length;
+      while ((size + 1) * 2 > cap) {
+        cap *= 2;
+      }
+      KeyTable t = new KeyTable(cap, size + 1);
+      for (int i = 0; i < names.length; i++) {
+        if (names[i] != null) {
+          t.insert(names[i], secret[i]);
+        }
+      }
+      t.insert(key, isSecret);
+      return t;
+    }
+
+    private void insert(String key, boolean isSecret) {
+      int mask = names.length - 1;
+      int i = (key.hashCode() * 0x9E3779B9) >>> 16 & mask;
+      while (names[i] != null) {
+        i = (i + 1) & mask;
+      }
+      names[i] = key;
+      secret[i] = isSecret;
+    }
   }
 
   /** The last dotted part of {@code key} names a secret (as {@link AssignmentRules#keyKind} decides). */
