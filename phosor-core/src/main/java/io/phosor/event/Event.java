@@ -2,7 +2,6 @@ package io.phosor.event;
 
 import java.time.Instant;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,7 +18,9 @@ public final class Event {
   private Instant timestamp;
   private String original;
   private String parseError;
-  private final LinkedHashMap<String, Object> fields;
+  private final FieldMap fields;
+  /** The read-only view handed out by {@link #fields()}, made on first use. */
+  private Map<String, Object> readOnly;
 
   /** Creates an event received through {@code source} from {@code sourceAddress} (may be null). */
   public Event(String source, String sourceAddress, Instant ingested, String original) {
@@ -28,9 +29,9 @@ public final class Event {
     this.ingested = Objects.requireNonNull(ingested, "ingested");
     this.timestamp = ingested;
     this.original = original == null ? "" : original;
-    // a parsed sshd event has ~21 fields, a web access line 26 (27 once redacted): a 64-slot table holds 48
-    // entries (load factor 0.75) without a resize on the hot path; 32 slots resized at the 25th
-    this.fields = new LinkedHashMap<>(64);
+    // a parsed sshd event has ~21 fields, a web access line 26 (27 once redacted): FieldMap's 32 slots hold
+    // them without growing on the hot path
+    this.fields = new FieldMap();
   }
 
   /** Journal sequence number (stable id), or -1 before the event is journaled. */
@@ -138,10 +139,18 @@ public final class Event {
 
   /** The normalized fields other than the first-class properties, in insertion order; read-only. */
   public Map<String, Object> fields() {
-    return Collections.unmodifiableMap(fields);
+    Map<String, Object> v = readOnly;
+    if (v == null) {
+      v = Collections.unmodifiableMap(fields);
+      readOnly = v;
+    }
+    return v;
   }
 
-  /** Mutable access for stages that rewrite many fields at once (the redactor). */
+  /**
+   * Mutable access for stages that rewrite many fields at once (the redactor): iteration is in insertion
+   * order, and {@code entrySet()} entries support {@code setValue}.
+   */
   public Map<String, Object> mutableFields() {
     return fields;
   }

@@ -1,5 +1,7 @@
 package io.phosor.redact;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * A cheap, conservative first pass in front of {@link Scanner}'s full scan: one tight loop over the chars
  * that answers "could any enabled rule possibly record a finding in this text?". When it answers no, the
@@ -62,7 +64,8 @@ package io.phosor.redact;
  *       taken after it. Tested at every '=', ':', '!' and at every quote after whitespace.
  *   <li><b>EMAIL</b> ({@link EmailRule}): an '@'.
  * </ul>
- * Immutable and thread-safe; allocation-free.
+ * Immutable and thread-safe; it allocates one byte copy of the text ({@code getBytes(UTF_8)}) and walks it
+ * with a 128-entry class table.
  */
 final class Prefilter {
   /** Identifier/quote/bracket chars looked at next to an operator: key (64) + index and closings (10) + slack. */
@@ -90,8 +93,25 @@ final class Prefilter {
 
   /** First two chars of each enabled token prefix, as a set of {@code c0 << 7 | c1} (see {@link #tokenPrefix}). */
   private final long[] prefixPairs = new long[256];
-  /** The ASCII punctuation at which {@link #punctuation} has a test for the enabled kinds. */
-  private final boolean[] punct = new boolean[128];
+  /** Char classes of {@link #maybe}'s loop, by ASCII char. */
+  private static final byte OTHER = 0;
+  private static final byte LETTER = 1;
+  private static final byte DIGIT = 2;
+  /** ASCII punctuation at which {@link #punctuation} has a test for the enabled kinds. */
+  private static final byte PUNCT = 3;
+  /** '?': also what the UTF-8 encoder writes for a lone surrogate. */
+  private static final byte QMARK = 4;
+  /** {@link #keyChar} by ASCII char. */
+  private static final boolean[] KEY_CHAR = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      KEY_CHAR[c] = keyChar(c);
+    }
+  }
+
+  /** The class of each ASCII char for the enabled kinds. */
+  private final byte[] cls = new byte[128];
   private final boolean always;
   private final boolean card;
   private final boolean ssn;
@@ -140,6 +160,7 @@ final class Prefilter {
     if (bearer) {
       pairs("be", "bE", "Be", "BE");
     }
+    boolean[] punct = new boolean[128];
     punct['='] = assignments;
     punct['!'] = assignments;
     punct[':'] = true; // also notes "://" for the URL userinfo test at '@'
@@ -148,6 +169,9 @@ final class Prefilter {
     punct['-'] = privateKey || apiKey;
     punct['.'] = slack;
     punct['@'] = email || password;
+    for (char c = 0; c < 128; c++) {
+      cls[c] = letter(c) ? LETTER : Chars.digit(c) ? DIGIT : punct[c] ? PUNCT : c == '?' ? QMARK : OTHER;
+    }
   }
 
   private void pairs(String... firstTwo) {
@@ -172,111 +196,118 @@ final class Prefilter {
     if (always) {
       return true;
     }
-    int n = s.length();
-    // digit chains: the two runs before the current one, when each is joined to the next by one separator
-    int prev = 0; // length of the previous run when joined to the current one, else 0
-    char prevSep = 0; // the separator between the previous run and the current one, 0 when not joined
-    int prev2 = 0; // length of the run before the previous one when joined to it, else 0
-    int chain = 0; // digits of the runs joined by single ' ' or '-' before the current run
+    // one byte per char exactly when every char is ASCII (a lone surrogate becomes '?', see QMARK): a
+    // fast intrinsic copy for a Latin-1 string; any other text is "maybe" (see the class comment)
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    int n = b.length;
+    if (n != s.length()) {
+      return true;
+    }
+    byte[] cls = this.cls;
     boolean scheme = false; // "://" seen
     int i = 0;
     while (i < n) {
-      char c = s.charAt(i);
-      if (letter(c)) {
+      int k = cls[b[i]];
+      if (k == OTHER) {
+        i++;
+        continue;
+      }
+      if (k == LETTER) {
         // a run of letters: the char before it is not a letter (see the class comment, token prefixes).
         // Every token prefix is 3+ chars long; its first two chars are in prefixPairs (a superset test).
+        int start = i;
         if (i + 1 < n) {
-          int pair = c << 7 | (s.charAt(i + 1) & 0x7f);
-          if ((prefixPairs[pair >>> 6] & (1L << pair)) != 0 && tokenPrefix(s, i, c)) {
+          int pair = b[i] << 7 | b[i + 1];
+          if ((prefixPairs[pair >>> 6] & (1L << pair)) != 0 && tokenPrefix(s, i, (char) b[i])) {
             return true;
           }
         }
-        int start = i;
         i++;
-        while (i < n && letter(s.charAt(i))) {
+        while (i < n && cls[b[i]] == LETTER) {
           i++;
         }
         // "basic " ends a run of letters with "basic" and a space
-        if (password && i < n && s.charAt(i) == ' ' && i - start >= 5 && (s.charAt(i - 1) | 0x20) == 'c'
-            && basic(s, i - 5)) {
+        if (password && i < n && b[i] == ' ' && i - start >= 5 && (b[i - 1] | 0x20) == 'c' && basic(s, i - 5)) {
           return true;
         }
         continue;
       }
-      if (c >= '0' && c <= '9') {
-        int start = i;
-        i++;
-        while (i < n && Chars.digit(s.charAt(i))) {
+      if (k == DIGIT) {
+        // a chain of digit runs, each joined to the next by one separator followed by a digit
+        int prev = 0; // length of the previous run when joined to the current one, else 0
+        int prevSep = 0; // the separator between the previous run and the current one, 0 when not joined
+        int prev2 = 0; // length of the run before the previous one when joined to it, else 0
+        int chain = 0; // digits of the runs joined by single ' ' or '-' before the current run
+        while (true) {
+          int start = i;
           i++;
-        }
-        int run = i - start;
-        if (runEnds(run, prev, prevSep, prev2, chain + run)) {
-          return true;
-        }
-        char sep = i + 1 < n && Chars.digit(s.charAt(i + 1)) ? s.charAt(i) : 0;
-        if (sep == ' ' || sep == '-') {
-          prev2 = prevSep != 0 ? prev : 0;
-          prev = run;
-          prevSep = sep;
-          chain += run;
-        } else if (sep == '.') {
-          if (ip) {
+          while (i < n && cls[b[i]] == DIGIT) {
+            i++;
+          }
+          int run = i - start;
+          if (runEnds(run, prev, prevSep, prev2, chain + run)) {
             return true;
           }
-          prev2 = prevSep != 0 ? prev : 0;
-          prev = run;
-          prevSep = sep;
-          chain = 0;
-        } else {
-          prev = 0;
-          prev2 = 0;
-          prevSep = 0;
-          chain = 0;
-          continue; // the char after the run gets its own look
+          int sep = i + 1 < n && cls[b[i + 1]] == DIGIT ? b[i] : 0;
+          if (sep == ' ' || sep == '-') {
+            prev2 = prevSep != 0 ? prev : 0;
+            prev = run;
+            prevSep = sep;
+            chain += run;
+          } else if (sep == '.') {
+            if (ip) {
+              return true;
+            }
+            prev2 = prevSep != 0 ? prev : 0;
+            prev = run;
+            prevSep = sep;
+            chain = 0;
+          } else {
+            break; // the char after the run gets its own look
+          }
+          i++; // the joining ' ', '-' or '.': a digit follows, and none of the tests below fires on it
         }
-        i++; // the joining ' ', '-' or '.': a digit follows, and none of the tests below fires on it
         continue;
       }
-      if (c >= 0x80) {
+      if (k == QMARK) {
+        if (s.charAt(i) != '?') {
+          return true; // a lone surrogate that the encoder replaced: not ASCII
+        }
+        i++;
+        continue;
+      }
+      // PUNCT
+      char c = (char) b[i];
+      if (punctuation(s, b, i, c, scheme)) {
         return true;
       }
-      if (punct[c]) {
-        if (punctuation(s, i, c, scheme)) {
-          return true;
-        }
-        if (c == ':' && i + 2 < n && s.charAt(i + 1) == '/' && s.charAt(i + 2) == '/') {
-          scheme = true;
-        }
+      if (c == ':' && i + 2 < n && b[i + 1] == '/' && b[i + 2] == '/') {
+        scheme = true;
       }
-      // a digit run is joined to the next only through the one separator consumed above
-      prev = 0;
-      prev2 = 0;
-      prevSep = 0;
-      chain = 0;
       i++;
     }
     return false;
   }
 
   /** The tests made at a punctuation char {@code c} at {@code i} that {@link #punct} marks. */
-  private boolean punctuation(String s, int i, char c, boolean scheme) {
-    int n = s.length();
+  private boolean punctuation(String s, byte[] b, int i, char c, boolean scheme) {
+    int n = b.length;
     switch (c) {
       case '=', '!' -> {
-        if (assignments && (keyBefore(s, i) || (i + 1 < n && s.charAt(i + 1) == '=' && keyAfter(s, i + 2)))) {
+        if (assignments && (keyBefore(b, i) || (i + 1 < n && b[i + 1] == '=' && keyAfter(b, i + 2)))) {
           return true;
         }
       }
       case ':' -> {
-        if (apiKey && i > 0 && Chars.digit(s.charAt(i - 1)) && s.startsWith("AA", i + 1)) {
+        if (apiKey && i > 0 && cls[b[i - 1]] == DIGIT && i + 2 < n && b[i + 1] == 'A' && b[i + 2] == 'A') {
           return true;
         }
-        if (assignments && keyBefore(s, i)) {
+        if (assignments && keyBefore(b, i)) {
           return true;
         }
       }
       case '"', '\'' -> {
-        if (password && i > 0 && Chars.space(s.charAt(i - 1)) && keyBefore(s, i)) {
+        if (password && i > 0 && Chars.space((char) b[i - 1]) && keyBefore(b, i)) {
           return true;
         }
       }
@@ -307,7 +338,7 @@ final class Prefilter {
   }
 
   /** The digit-run conditions of CREDIT_CARD and SSN, evaluated where a run of {@code run} digits ends. */
-  private boolean runEnds(int run, int prev, char prevSep, int prev2, int chain) {
+  private boolean runEnds(int run, int prev, int prevSep, int prev2, int chain) {
     if (card && chain >= 13) {
       return true;
     }
@@ -355,16 +386,16 @@ final class Prefilter {
   }
 
   /** The loosened key region before the operator or quote at {@code p} holds a key-gram. */
-  private static boolean keyBefore(String s, int p) {
+  private static boolean keyBefore(byte[] s, int p) {
     int k = p - 1;
     int ws = 0;
-    while (k >= 0 && Chars.space(s.charAt(k)) && ws < MAX_WS) {
+    while (k >= 0 && Chars.space((char) s[k]) && ws < MAX_WS) {
       k--;
       ws++;
     }
     int end = k + 1;
     int reach = 0;
-    while (k >= 0 && keyChar(s.charAt(k)) && reach < KEY_REACH) {
+    while (k >= 0 && KEY_CHAR[s[k]] && reach < KEY_REACH) {
       k--;
       reach++;
     }
@@ -372,22 +403,62 @@ final class Prefilter {
   }
 
   /** The loosened key region after a comparison operator ending at {@code from} holds a key-gram. */
-  private static boolean keyAfter(String s, int from) {
+  private static boolean keyAfter(byte[] s, int from) {
     int v = from;
-    int n = s.length();
-    if (v < n && s.charAt(v) == '=') {
+    int n = s.length;
+    if (v < n && s[v] == '=') {
       v++; // "===" / "!=="
     }
     int ws = 0;
-    while (v < n && s.charAt(v) == ' ' && ws < MAX_WS) {
+    while (v < n && s[v] == ' ' && ws < MAX_WS) {
       v++;
       ws++;
     }
     int start = v;
-    while (v < n && keyChar(s.charAt(v)) && v - start < KEY_REACH) {
+    while (v < n && KEY_CHAR[s[v]] && v - start < KEY_REACH) {
       v++;
     }
     return v - start >= 2 && keyGram(s, start, v);
+  }
+
+  /** {@link #keyGram(String, int, int)} over ASCII bytes. */
+  private static boolean keyGram(byte[] s, int from, int to) {
+    for (int k = from; k + 2 < to; k++) {
+      int pair = (s[k] & 31) << 5 | (s[k + 1] & 31);
+      if ((GRAM_PAIRS[pair >>> 6] & (1L << pair)) == 0) {
+        continue;
+      }
+      char c = (char) (s[k] | 0x20);
+      boolean hit = switch (c) {
+        case 'p' -> at(s, k, to, "pass") || at(s, k, to, "priv") || at(s, k, to, "pswd") || at(s, k, to, "pwd");
+        case 's' -> at(s, k, to, "secr");
+        case 'a' -> at(s, k, to, "api") || at(s, k, to, "acce") || at(s, k, to, "acco") || at(s, k, to, "auth");
+        case 'c' -> at(s, k, to, "cred") || at(s, k, to, "clie") || at(s, k, to, "cont");
+        case 't' -> at(s, k, to, "toke");
+        default -> false;
+      };
+      if (hit) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean at(byte[] s, int k, int to, String gram) {
+    int len = gram.length();
+    if (to - k < len) {
+      return false;
+    }
+    for (int j = 0; j < len; j++) {
+      int c = s[k + j];
+      if (c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (c != gram.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Identifier chars of {@code AssignmentRules} (ASCII part), quotes and brackets. */

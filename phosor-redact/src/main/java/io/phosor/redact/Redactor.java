@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds and redacts PII and secrets in events before anything is journaled, stored or sent on.
@@ -44,8 +43,11 @@ public final class Redactor {
   private final boolean passwords;
   /** Short field values the prefilter cleared, by hash slot (see {@link #clearedShort}). */
   private final String[] remembered = new String[REMEMBERED_SLOTS];
-  /** {@link #isSecretKey} per field name seen; a pure function of the name, so sharing it is safe. */
-  private final ConcurrentHashMap<String, Boolean> secretKeys = new ConcurrentHashMap<>();
+  /**
+   * {@link #isSecretKey} per field name seen (a pure function of the name, so sharing it is safe); replaced
+   * whole under the lock when a name is added, read without it.
+   */
+  private volatile KeyTable keyTable = new KeyTable(64, 0);
 
   /** Redacts the given kinds only, with {@link RedactorOptions#DEFAULTS}. */
   public Redactor(Set<PiiType> enabled) {
@@ -313,17 +315,80 @@ public final class Redactor {
     return v;
   }
 
-  /** The last dotted part of {@code key} names a secret, cached per key (field names come from a small set). */
+  /**
+   * The last dotted part of {@code key} names a secret, cached per key (field names come from a small set)
+   * in an immutable open-addressing table that a miss replaces by a larger copy: a hit is a probe or two
+   * that compares the names by reference first (field names are mostly the same interned constants), with
+   * no lock and no collisions to evict each other.
+   */
   private boolean secretKey(String key) {
-    Boolean known = secretKeys.get(key);
-    if (known != null) {
-      return known;
+    int found = keyTable.lookup(key);
+    if (found >= 0) {
+      return found == 1;
     }
     boolean secret = isSecretKey(key);
-    if (secretKeys.size() < MAX_CACHED_KEYS) {
-      secretKeys.put(key, secret);
+    synchronized (this) {
+      KeyTable t = keyTable;
+      if (t.size < MAX_CACHED_KEYS && t.lookup(key) < 0) {
+        keyTable = t.with(key, secret);
+      }
     }
     return secret;
+  }
+
+  /** An immutable set of field names with their {@link #isSecretKey} decision; final fields publish it safely. */
+  private static final class KeyTable {
+    final String[] names;
+    final boolean[] secret;
+    final int size;
+
+    KeyTable(int capacity, int size) {
+      names = new String[capacity];
+      secret = new boolean[capacity];
+      this.size = size;
+    }
+
+    /** 1 when {@code key} is a secret key, 0 when it is not, -1 when it is not in the table. */
+    int lookup(String key) {
+      int h = key.hashCode();
+      String[] ns = names;
+      int mask = ns.length - 1;
+      for (int i = (h * 0x9E3779B9) >>> 16 & mask; ; i = (i + 1) & mask) {
+        String n = ns[i];
+        if (n == null) {
+          return -1;
+        }
+        if (n == key || (n.hashCode() == h && n.equals(key))) {
+          return secret[i] ? 1 : 0;
+        }
+      }
+    }
+
+    /** A copy with {@code key} added (load factor at most 1/2). */
+    KeyTable with(String key, boolean isSecret) {
+      int cap = names.length;
+      while ((size + 1) * 2 > cap) {
+        cap *= 2;
+      }
+      KeyTable t = new KeyTable(cap, size + 1);
+      for (int i = 0; i < names.length; i++) {
+        if (names[i] != null) {
+          t.insert(names[i], secret[i]);
+        }
+      }
+      t.insert(key, isSecret);
+      return t;
+    }
+
+    private void insert(String key, boolean isSecret) {
+      int mask = names.length - 1;
+      int i = (key.hashCode() * 0x9E3779B9) >>> 16 & mask;
+      while (names[i] != null) {
+        i = (i + 1) & mask;
+      }
+      names[i] = key;
+      secret[i] = isSecret;
+    }
   }
 
   /** The last dotted part of {@code key} names a secret (as {@link AssignmentRules#keyKind} decides). */

@@ -1,0 +1,398 @@
+package io.phosor.event;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.ConcurrentModificationException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The field storage of an {@link Event}: a compact insertion-ordered map from String to Object in parallel
+ * arrays ({@code keys}, {@code values} and the keys' hash codes, which String caches), with a small
+ * open-addressing index of positions by hash (linear probing, load factor at most 1/2) that is probed by
+ * hash code and then compares the keys by reference first (most keys are the interned constants of
+ * {@link Fields}) and by {@code equals} only when that fails. No entry object is allocated per field, a put
+ * of a new key costs one probe instead of a scan, and iteration is a walk over the arrays.
+ *
+ * <p>Null keys and null values are allowed, as in {@link java.util.LinkedHashMap}. Removal keeps the order
+ * of the other entries. Iteration is in insertion order; a key put again keeps its place. Not thread-safe.
+ */
+final class FieldMap extends AbstractMap<String, Object> {
+  /** Initial capacity: a parsed web access event has 26 fields, 27 once redacted. */
+  static final int INITIAL_CAPACITY = 32;
+
+  private String[] keys;
+  private Object[] values;
+  private int[] hashes;
+  private int size;
+  /** Structural changes (puts of new keys, removals), for fail-fast iteration. */
+  private int modCount;
+  /**
+   * Open-addressing table (linear probing) of {@code position + 1} by hash, 0 = empty, twice the capacity
+   * of the arrays.
+   */
+  private int[] index;
+
+  FieldMap() {
+    this(INITIAL_CAPACITY);
+  }
+
+  FieldMap(int capacity) {
+    int c = Math.max(4, capacity);
+    keys = new String[c];
+    values = new Object[c];
+    hashes = new int[c];
+    index = new int[c * 2];
+  }
+
+  private static int hash(Object key) {
+    return key == null ? 0 : key.hashCode();
+  }
+
+  /** Position of {@code key}, or -1: one probe of {@link #index} in the common case. */
+  private int indexOf(Object key) {
+    int h = hash(key);
+    int[] t = index;
+    int mask = t.length - 1;
+    int[] hs = hashes;
+    String[] ks = keys;
+    for (int slot = mix(h) & mask; ; slot = (slot + 1) & mask) {
+      int p = t[slot];
+      if (p == 0) {
+        return -1;
+      }
+      int i = p - 1;
+      if (hs[i] == h) {
+        // the reference comparison settles it for the interned constants of Fields, equals for the rest
+        String k = ks[i];
+        if (k == key || (key != null && key.equals(k))) {
+          return i;
+        }
+      }
+    }
+  }
+
+  private static int mix(int h) {
+    int x = h * 0x9E3779B9;
+    return x ^ (x >>> 16);
+  }
+
+  /** Rebuilds {@link #index} at twice the capacity of the arrays (a load factor of at most 1/2). */
+  private void rebuildIndex() {
+    int cap = keys.length * 2;
+    if (index.length != cap) {
+      index = new int[cap];
+    } else {
+      Arrays.fill(index, 0);
+    }
+    for (int i = 0; i < size; i++) {
+      indexInsert(i);
+    }
+  }
+
+  private void indexInsert(int i) {
+    int[] t = index;
+    int mask = t.length - 1;
+    int slot = mix(hashes[i]) & mask;
+    while (t[slot] != 0) {
+      slot = (slot + 1) & mask;
+    }
+    t[slot] = i + 1;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return indexOf(key) >= 0;
+  }
+
+  @Override
+  public boolean containsValue(Object value) {
+    for (int i = 0; i < size; i++) {
+      if (Objects.equals(values[i], value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Object get(Object key) {
+    int i = indexOf(key);
+    return i < 0 ? null : values[i];
+  }
+
+  @Override
+  public Object getOrDefault(Object key, Object defaultValue) {
+    int i = indexOf(key);
+    return i < 0 ? defaultValue : values[i];
+  }
+
+  @Override
+  public Object put(String key, Object value) {
+    int i = indexOf(key);
+    if (i >= 0) {
+      Object old = values[i];
+      values[i] = value;
+      return old;
+    }
+    append(key, value);
+    return null;
+  }
+
+  @Override
+  public Object putIfAbsent(String key, Object value) {
+    int i = indexOf(key);
+    if (i >= 0) {
+      Object old = values[i];
+      if (old == null) {
+        values[i] = value;
+      }
+      return old;
+    }
+    append(key, value);
+    return null;
+  }
+
+  private void append(String key, Object value) {
+    int n = size;
+    if (n == keys.length) {
+      int c = n * 2;
+      keys = Arrays.copyOf(keys, c);
+      values = Arrays.copyOf(values, c);
+      hashes = Arrays.copyOf(hashes, c);
+    }
+    keys[n] = key;
+    values[n] = value;
+    hashes[n] = hash(key);
+    size = n + 1;
+    modCount++;
+    if (index.length < keys.length * 2) {
+      rebuildIndex();
+    } else {
+      indexInsert(n);
+    }
+  }
+
+  @Override
+  public Object remove(Object key) {
+    int i = indexOf(key);
+    if (i < 0) {
+      return null;
+    }
+    Object old = values[i];
+    removeAt(i);
+    return old;
+  }
+
+  private void removeAt(int i) {
+    int tail = size - i - 1;
+    if (tail > 0) {
+      System.arraycopy(keys, i + 1, keys, i, tail);
+      System.arraycopy(values, i + 1, values, i, tail);
+      System.arraycopy(hashes, i + 1, hashes, i, tail);
+    }
+    size--;
+    keys[size] = null;
+    values[size] = null;
+    modCount++;
+    rebuildIndex();
+  }
+
+  @Override
+  public void clear() {
+    if (size > 0) {
+      Arrays.fill(keys, 0, size, null);
+      Arrays.fill(values, 0, size, null);
+      size = 0;
+      modCount++;
+      Arrays.fill(index, 0);
+    }
+  }
+
+  @Override
+  public void forEach(BiConsumer<? super String, ? super Object> action) {
+    int mc = modCount;
+    for (int i = 0; i < size; i++) {
+      action.accept(keys[i], values[i]);
+    }
+    if (mc != modCount) {
+      throw new ConcurrentModificationException();
+    }
+  }
+
+  @Override
+  public void replaceAll(BiFunction<? super String, ? super Object, ?> function) {
+    int mc = modCount;
+    for (int i = 0; i < size; i++) {
+      values[i] = function.apply(keys[i], values[i]);
+    }
+    if (mc != modCount) {
+      throw new ConcurrentModificationException();
+    }
+  }
+
+  private Set<Map.Entry<String, Object>> entrySet;
+
+  @Override
+  public Set<Map.Entry<String, Object>> entrySet() {
+    Set<Map.Entry<String, Object>> es = entrySet;
+    if (es == null) {
+      es = new EntrySet();
+      entrySet = es;
+    }
+    return es;
+  }
+
+  private final class EntrySet extends AbstractSet<Map.Entry<String, Object>> {
+    @Override
+    public Iterator<Map.Entry<String, Object>> iterator() {
+      return new EntryIterator();
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public void clear() {
+      FieldMap.this.clear();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      if (!(o instanceof Map.Entry<?, ?> e)) {
+        return false;
+      }
+      int i = indexOf(e.getKey());
+      return i >= 0 && Objects.equals(values[i], e.getValue());
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      if (!(o instanceof Map.Entry<?, ?> e)) {
+        return false;
+      }
+      int i = indexOf(e.getKey());
+      if (i >= 0 && Objects.equals(values[i], e.getValue())) {
+        removeAt(i);
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private final class EntryIterator implements Iterator<Map.Entry<String, Object>> {
+    private int next;
+    private int last = -1;
+    private int expected = modCount;
+
+    @Override
+    public boolean hasNext() {
+      return next < size;
+    }
+
+    @Override
+    public Map.Entry<String, Object> next() {
+      if (expected != modCount) {
+        throw new ConcurrentModificationException();
+      }
+      int i = next;
+      if (i >= size) {
+        throw new NoSuchElementException();
+      }
+      next = i + 1;
+      last = i;
+      return new Entry(keys[i], i);
+    }
+
+    @Override
+    public void remove() {
+      if (last < 0) {
+        throw new IllegalStateException();
+      }
+      if (expected != modCount) {
+        throw new ConcurrentModificationException();
+      }
+      removeAt(last);
+      next = last;
+      last = -1;
+      expected = modCount;
+    }
+  }
+
+  /** An entry that reads and writes the map's value at its position while its key is still there. */
+  private final class Entry implements Map.Entry<String, Object> {
+    private final String key;
+    private int at;
+
+    Entry(String key, int at) {
+      this.key = key;
+      this.at = at;
+    }
+
+    private int position() {
+      int i = at;
+      if (i < size && keys[i] == key) {
+        return i;
+      }
+      i = indexOf(key);
+      at = i;
+      return i;
+    }
+
+    @Override
+    public String getKey() {
+      return key;
+    }
+
+    @Override
+    public Object getValue() {
+      int i = position();
+      return i < 0 ? null : values[i];
+    }
+
+    @Override
+    public Object setValue(Object value) {
+      int i = position();
+      if (i < 0) {
+        throw new IllegalStateException("entry was removed: " + key);
+      }
+      Object old = values[i];
+      values[i] = value;
+      return old;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Map.Entry<?, ?> e && Objects.equals(key, e.getKey())
+          && Objects.equals(getValue(), e.getValue());
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hashCode(key) ^ Objects.hashCode(getValue());
+    }
+
+    @Override
+    public String toString() {
+      return key + "=" + getValue();
+    }
+  }
+}
