@@ -54,6 +54,17 @@ abstract class Detector {
     }
   }
 
+  /**
+   * The group key of an event this stateful rule takes into its windows: not late, accepted by the
+   * filter, and carrying every group_by field. Null when the rule ignores the event.
+   */
+  final Object windowKey(EventView v, boolean late) {
+    if (late || !filter.test(v)) {
+      return null;
+    }
+    return GroupKey.of(v, groupSlots, false);
+  }
+
   /** Runs the rule over the current event; {@code t} is on the rule's time basis (ms); {@code late} only for event time. */
   abstract void onEvent(EventView v, long t, boolean late, AlertOut out);
 

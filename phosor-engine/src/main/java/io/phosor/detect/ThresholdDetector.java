@@ -18,10 +18,7 @@ final class ThresholdDetector extends Detector {
 
   @Override
   void onEvent(EventView v, long t, boolean late, AlertOut out) {
-    if (late || !filter.test(v)) {
-      return;
-    }
-    Object key = GroupKey.of(v, groupSlots, false);
+    Object key = windowKey(v, late);
     if (key == null) {
       return;
     }

@@ -71,15 +71,12 @@ final class ValueCountDetector extends Detector {
 
   @Override
   void onEvent(EventView v, long t, boolean late, AlertOut out) {
-    if (late || !filter.test(v)) {
+    Object key = windowKey(v, late);
+    if (key == null) {
       return;
     }
     String value = v.str(field);
     if (value == null) {
-      return;
-    }
-    Object key = GroupKey.of(v, groupSlots, false);
-    if (key == null) {
       return;
     }
     Values vs = (Values) state.groups.get(key);
