@@ -48,8 +48,9 @@ final class ReplayCommand implements Callable<Integer> {
   boolean noRedact;
 
   @Option(names = "--parse-threads", paramLabel = "N",
-      description = "Threads that parse and redact lines in parallel (order is kept). Default: the number of cores.")
-  int parseThreads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+      description = "Threads that parse (and redact) lines in parallel; order is kept. Default: the number of cores "
+          + "(at most 8), one less with --no-redact (parsing alone is cheap enough for the reader thread to keep up).")
+  Integer parseThreads;
 
   @Option(names = "--alerts-out", paramLabel = "FILE", description = "Write alerts to FILE instead of stdout.")
   Path alertsOut;
@@ -76,6 +77,10 @@ final class ReplayCommand implements Callable<Integer> {
       default -> {
         return usage("--alerts-format must be json or tsv, was '" + alertsFormat + "'");
       }
+    }
+    if (parseThreads == null) {
+      int cores = Math.min(8, Runtime.getRuntime().availableProcessors());
+      parseThreads = Math.max(1, noRedact ? cores - 1 : cores);
     }
     if (parseThreads < 1 || parseThreads > 256) {
       return usage("--parse-threads must be 1-256, was " + parseThreads);
