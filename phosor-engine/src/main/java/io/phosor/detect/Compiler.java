@@ -88,6 +88,16 @@ final class Compiler {
     String lit = requiredLiteral(key);
     if (lit != null) {
       leaf.literal = literalId(leaf.slot, lit);
+      if (key.op() == Condition.Op.REGEX) {
+        // The other required runs of the regex too: the one search pass finds them all at no extra cost.
+        List<Integer> more = new ArrayList<>();
+        for (String other : Regexes.requiredLiterals(key.values().get(0))) {
+          if (!other.equals(lit) && ascii(other)) {
+            more.add(literalId(leaf.slot, other));
+          }
+        }
+        leaf.moreLiterals = more.stream().mapToInt(Integer::intValue).distinct().toArray();
+      }
     }
     leaves.add(leaf);
     leafIds.put(key, leaves.size() - 1);
@@ -158,6 +168,15 @@ final class Compiler {
       }
       default -> throw new IllegalStateException(f.op().toString());
     };
+  }
+
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The folded ASCII literal every passing value contains, or null. */

@@ -14,6 +14,9 @@ abstract class Leaf {
   final int slot;
   /** Literal every passing value contains (prefilter), or -1. Set by the compiler. */
   int literal = -1;
+  /** Further literals every passing value contains (all must be found), set by the compiler for regexes. */
+  int[] moreLiterals = NONE;
+  private static final int[] NONE = new int[0];
 
   Leaf(int slot) {
     this.slot = slot;
@@ -26,6 +29,11 @@ abstract class Leaf {
     }
     if (literal >= 0 && !v.literalFound(literal)) {
       return false;
+    }
+    for (int l : moreLiterals) {
+      if (!v.literalFound(l)) {
+        return false;
+      }
     }
     if (o instanceof Collection<?> c) {
       for (Object e : c) {

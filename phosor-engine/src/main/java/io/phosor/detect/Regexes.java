@@ -56,6 +56,21 @@ final class Regexes {
    * only ASCII, and no top-level alternation.
    */
   static String requiredLiteral(String regex) {
+    return scanLiterals(regex, null);
+  }
+
+  /**
+   * Every literal run (folded, at least {@link #MIN_LITERAL} chars) that every match of {@code regex}
+   * contains: all of them must be present, so the prefilter can demand each one, not only the longest
+   * ({@code \[UFW BLOCK\] .* DPT=20123 } needs both "[ufw block] " and " dpt=20123 "). Empty when none.
+   */
+  static java.util.List<String> requiredLiterals(String regex) {
+    java.util.List<String> all = new java.util.ArrayList<>();
+    scanLiterals(regex, all);
+    return all;
+  }
+
+  private static String scanLiterals(String regex, java.util.List<String> all) {
     int n = regex.length();
     int depth = 0;
     boolean inClass = false;
@@ -107,23 +122,23 @@ final class Regexes {
           if (isQuantifier(regex, after)) {
             // the quantifier binds to the last char only
             if (q.length() > 1) {
-              best = longer(best, run.append(q, 0, q.length() - 1));
+              best = longer(best, run.append(q, 0, q.length() - 1), all);
             } else {
-              best = longer(best, run);
+              best = longer(best, run, all);
             }
             run.setLength(0);
             i = skipQuantifier(regex, after);
             continue;
           }
           if (!appendAscii(run, q)) {
-            best = longer(best, run);
+            best = longer(best, run, all);
             run.setLength(0);
           }
           i = after;
           continue;
         }
         if (!isAsciiPunct(e)) {
-          best = longer(best, run);
+          best = longer(best, run, all);
           run.setLength(0);
           i = skipAtom(regex, i);
           i = skipQuantifier(regex, i);
@@ -132,14 +147,14 @@ final class Regexes {
         lit = e;
         next = i + 2;
       } else if (c == '(' || c == '[' || c == '.' || c == '^' || c == '$' || c >= 128 || c < 32) {
-        best = longer(best, run);
+        best = longer(best, run, all);
         run.setLength(0);
         i = skipAtom(regex, i);
         i = skipQuantifier(regex, i);
         continue;
       } else if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')' || c == '|') {
         // stray operator (e.g. "{" as a literal): be conservative
-        best = longer(best, run);
+        best = longer(best, run, all);
         run.setLength(0);
         i++;
         continue;
@@ -152,7 +167,7 @@ final class Regexes {
         if (required) {
           run.append(Text.foldChar(lit));
         }
-        best = longer(best, run);
+        best = longer(best, run, all);
         run.setLength(0);
         i = skipQuantifier(regex, next);
       } else {
@@ -160,7 +175,7 @@ final class Regexes {
         i = next;
       }
     }
-    best = longer(best, run);
+    best = longer(best, run, all);
     return best != null && best.length() >= MIN_LITERAL ? best : null;
   }
 
@@ -175,7 +190,10 @@ final class Regexes {
     return true;
   }
 
-  private static String longer(String best, StringBuilder run) {
+  private static String longer(String best, StringBuilder run, java.util.List<String> all) {
+    if (all != null && run.length() >= MIN_LITERAL) {
+      all.add(run.toString());
+    }
     return run.length() > (best == null ? 0 : best.length()) ? run.toString() : best;
   }
 
