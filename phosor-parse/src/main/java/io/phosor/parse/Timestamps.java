@@ -254,17 +254,8 @@ final class Timestamps {
       p += 3;
       if ((charAt(s, p) == '.' || charAt(s, p) == ',') && digit(s, p + 1) >= 0) {
         p++;
-        int n = 0;
-        while (digit(s, p) >= 0) {
-          if (n < 9) {
-            nanos = nanos * 10 + digit(s, p);
-            n++;
-          }
-          p++;
-        }
-        for (int k = n; k < 9; k++) {
-          nanos *= 10;
-        }
+        nanos = fractionNanos(s, p);
+        p = digitsEnd(s, p);
       }
     }
     return finishOffset(s, p, year, mo, d, h, mi, sec, nanos, zone, r);
@@ -353,17 +344,8 @@ final class Timestamps {
     int nanos = 0;
     if (charAt(s, p) == '.' && digit(s, p + 1) >= 0) {
       p++;
-      int n = 0;
-      while (digit(s, p) >= 0) {
-        if (n < 9) {
-          nanos = nanos * 10 + digit(s, p);
-          n++;
-        }
-        p++;
-      }
-      for (int k = n; k < 9; k++) {
-        nanos *= 10;
-      }
+      nanos = fractionNanos(s, p);
+      p = digitsEnd(s, p);
     }
     if (year < 0) {
       year = inferYear(mo, d, h, mi, sec, zone, nowEpochSecond);
@@ -450,17 +432,8 @@ final class Timestamps {
     int nanos = 0;
     if (charAt(s, p) == '.' && digit(s, p + 1) >= 0) { // %{msec_frac}t variants
       p++;
-      int n = 0;
-      while (digit(s, p) >= 0) {
-        if (n < 9) {
-          nanos = nanos * 10 + digit(s, p);
-          n++;
-        }
-        p++;
-      }
-      for (int k = n; k < 9; k++) {
-        nanos *= 10;
-      }
+      nanos = fractionNanos(s, p);
+      p = digitsEnd(s, p);
     }
     if (charAt(s, p) == ' ') {
       p++;
@@ -566,5 +539,27 @@ final class Timestamps {
     }
     long nanos = (long) v;
     return Instant.ofEpochSecond(nanos / 1_000_000_000, nanos % 1_000_000_000);
+  }
+
+  /** Nanoseconds of the fraction whose digits start at {@code p} (digits past the ninth are ignored). */
+  private static int fractionNanos(String s, int p) {
+    int nanos = 0;
+    int n = 0;
+    while (n < 9 && digit(s, p + n) >= 0) {
+      nanos = nanos * 10 + digit(s, p + n);
+      n++;
+    }
+    for (int k = n; k < 9; k++) {
+      nanos *= 10;
+    }
+    return nanos;
+  }
+
+  /** Index just past the run of digits starting at {@code p}. */
+  private static int digitsEnd(String s, int p) {
+    while (digit(s, p) >= 0) {
+      p++;
+    }
+    return p;
   }
 }
