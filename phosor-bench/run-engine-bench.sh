@@ -8,19 +8,7 @@
 #   phosor-bench/run-engine-bench.sh [extra JMH args]      e.g. -p generatedRules=100
 #   SKIP_JMH=1 / SKIP_MEMORY=1 to run only one part.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
-. "$root/bin/find-jdk.sh"
-phosor_find_jdk
-data="$here/target/data/events-200k.log"
-gen="${PHOSOR_BENCH_GEN:-$root/../shared/bench/gen/gen.py}"
-if [ ! -f "$data" ]; then
-  mkdir -p "$(dirname "$data")"
-  echo "generating the workload with $gen" >&2
-  python3 "$gen" --events 200000 --seed 42 --out "$data" >&2
-fi
-(cd "$root" && ./mvnw -q -B -DskipTests -pl phosor-bench -am package) >&2
-cd "$here"
+. "$(cd "$(dirname "$0")" && pwd)/bench-setup.sh"
 status=0
 if [ "${SKIP_JMH:-0}" != 1 ]; then
   "$JAVA_HOME/bin/java" -jar target/phosor-bench.jar EngineBench -f 1 -wi 3 -w 3s -i 5 -r 5s -t 1 "$@" || status=$?
