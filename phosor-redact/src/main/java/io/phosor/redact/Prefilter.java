@@ -467,28 +467,13 @@ final class Prefilter {
         || c == ']';
   }
 
-  /** Some {@link #KEY_GRAMS} entry occurs in {@code s[from, to)}, ASCII case-insensitively. */
+  /**
+   * Some {@link #KEY_GRAMS} entry occurs in {@code s[from, to)}, ASCII case-insensitively; the caller has
+   * checked that range is ASCII. Cold path (field names, whose decisions Redactor caches): one copy to bytes
+   * keeps a single implementation of the word test.
+   */
   static boolean keyGram(String s, int from, int to) {
-    for (int k = from; k + 2 < to; k++) {
-      // every gram is 3+ chars and starts with one of the pairs in GRAM_PAIRS (a cheap superset test)
-      int pair = (s.charAt(k) & 31) << 5 | (s.charAt(k + 1) & 31);
-      if ((GRAM_PAIRS[pair >>> 6] & (1L << pair)) == 0) {
-        continue;
-      }
-      char c = (char) (s.charAt(k) | 0x20);
-      boolean hit = switch (c) {
-        case 'p' -> at(s, k, to, "pass") || at(s, k, to, "priv") || at(s, k, to, "pswd") || at(s, k, to, "pwd");
-        case 's' -> at(s, k, to, "secr");
-        case 'a' -> at(s, k, to, "api") || at(s, k, to, "acce") || at(s, k, to, "acco") || at(s, k, to, "auth");
-        case 'c' -> at(s, k, to, "cred") || at(s, k, to, "clie") || at(s, k, to, "cont");
-        case 't' -> at(s, k, to, "toke");
-        default -> false;
-      };
-      if (hit) {
-        return true;
-      }
-    }
-    return false;
+    return keyGram(s.substring(from, to).getBytes(StandardCharsets.US_ASCII), 0, to - from);
   }
 
   /** {@code gram} (lower-case letters) at {@code k}, ending at or before {@code to}, ASCII case-insensitively. */
