@@ -1,0 +1,2 @@
+/** Phosor search (see the module's pom for what it holds). */
+package io.phosor.search;

@@ -1,0 +1,2 @@
+/** Phosor store (see the module's pom for what it holds). */
+package io.phosor.store;
