@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phosor.auth.Role;
 import io.phosor.ingest.file.FileAccessException;
+import io.phosor.health.Health;
 import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.file.TailedFile;
 import io.phosor.pipeline.Pipeline;
@@ -42,10 +43,13 @@ public final class StatusRoutes {
   private final Clock clock;
   private final Instant started;
   private final java.util.function.LongSupplier journalSeq;
+  private final Health health;
 
   /** Creates the routes. */
   public StatusRoutes(ObjectMapper mapper, SourceStats stats, Pipeline pipeline, ReputationLimiter limiter,
-      FileTailer files, PrometheusMeterRegistry prometheus, Clock clock, java.util.function.LongSupplier journalSeq) {
+      FileTailer files, PrometheusMeterRegistry prometheus, Clock clock, java.util.function.LongSupplier journalSeq,
+      Health health) {
+    this.health = health;
     this.mapper = mapper;
     this.stats = stats;
     this.pipeline = pipeline;
@@ -74,12 +78,28 @@ public final class StatusRoutes {
     return Duration.between(started, clock.instant()).toSeconds();
   }
 
+  /**
+   * {@code /health}: 200 while events are accepted (status ok or degraded, with each part's reason), 503 when
+   * ingestion cannot take events (stopping, or paused because the journal cannot be written).
+   */
   private void health(Context ctx) {
     Map<String, Object> m = new LinkedHashMap<>();
-    boolean ok = pipeline.accepting();
-    m.put("status", ok ? "ok" : "stopping");
+    Map<String, Health.Check> parts = health.snapshot();
+    Health.Status overall = Health.overall(parts);
+    boolean stopping = !pipeline.accepting();
+    m.put("status", stopping ? "stopping" : overall.label());
     m.put("uptime_seconds", uptimeSeconds());
-    ctx.status(ok ? 200 : 503).json(m);
+    Map<String, Object> comps = new LinkedHashMap<>();
+    parts.forEach((name, c) -> {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("status", c.status().label());
+      if (c.reason() != null) {
+        one.put("reason", c.reason());
+      }
+      comps.put(name, one);
+    });
+    m.put("components", comps);
+    ctx.status(stopping || overall == Health.Status.DOWN ? 503 : 200).json(m);
   }
 
   private void stats(Context ctx) {

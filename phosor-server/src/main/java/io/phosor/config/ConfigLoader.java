@@ -88,6 +88,19 @@ public final class ConfigLoader {
       v -> (int) longIn(v, 16, 16L << 20),
       "Events that may wait for the detection engine; beyond it detection reads them back from the journal.");
 
+  static final Setting<String> DATABASE_URL = def("database.url", "PHOSOR_DATABASE_URL,DATABASE_URL", "",
+      ConfigLoader::databaseUrl, "Relational store: empty = SQLite file <data_dir>/phosor.db; "
+          + "postgresql://user:pass@host:5432/db or a JDBC URL for PostgreSQL.");
+  static final Setting<Integer> DATABASE_POOL = def("database.pool_size", "PHOSOR_DATABASE_POOL_SIZE", "8",
+      v -> (int) longIn(v, 1, 200), "Connections in the relational store's pool (PostgreSQL; SQLite uses fewer).");
+  static final Setting<Integer> RETENTION_DAYS = def("search.retention_days", "PHOSOR_RETENTION_DAYS", "7",
+      v -> (int) longIn(v, 1, 3650), "Days events stay searchable; whole expired day partitions are dropped.");
+  static final Setting<Boolean> SEARCH_ENABLED = def("search.enabled", "PHOSOR_SEARCH_ENABLED", "true",
+      ConfigLoader::bool, "Index events for search (true/false); off saves CPU and disk on a detection-only node.");
+  static final Setting<Long> MIN_FREE_DISK = def("disk.min_free_bytes", "PHOSOR_MIN_FREE_DISK_BYTES", "67108864",
+      v -> longIn(v, 0, 1L << 50), "Below this much free space in the data directory ingestion pauses "
+          + "(backpressure; nothing acknowledged is lost) and /health says why; it resumes by itself.");
+
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
   static final Setting<Boolean> SSN_UNSEPARATED;
 
@@ -183,7 +196,12 @@ public final class ConfigLoader {
         (Duration) parsed.get(SHUTDOWN.key()),
         (Boolean) parsed.get(BUILTIN_RULES.key()),
         (Path) parsed.get(RULES_DIR.key()),
-        (Integer) parsed.get(DETECT_QUEUE.key()));
+        (Integer) parsed.get(DETECT_QUEUE.key()),
+        (String) parsed.get(DATABASE_URL.key()),
+        (Integer) parsed.get(DATABASE_POOL.key()),
+        (Integer) parsed.get(RETENTION_DAYS.key()),
+        (Boolean) parsed.get(SEARCH_ENABLED.key()),
+        (Long) parsed.get(MIN_FREE_DISK.key()));
     return config;
   }
 
@@ -257,6 +275,20 @@ public final class ConfigLoader {
       throw new IllegalArgumentException("must be a directory path, was empty");
     }
     return Path.of(v);
+  }
+
+  /** A first check of the store URL; the store parses it fully. The value is never echoed (it may hold a password). */
+  static String databaseUrl(String v) {
+    if (v.isEmpty()) {
+      return v;
+    }
+    String lower = v.toLowerCase(Locale.ROOT);
+    if (!(lower.startsWith("postgresql://") || lower.startsWith("postgres://") || lower.startsWith("jdbc:postgresql:")
+        || lower.startsWith("jdbc:sqlite:"))) {
+      throw new IllegalArgumentException("must be postgresql://user:pass@host:5432/db, jdbc:postgresql://... or "
+          + "jdbc:sqlite:FILE (or empty for the embedded SQLite file); the value given starts differently");
+    }
+    return v;
   }
 
   static String host(String v) {

@@ -36,6 +36,11 @@ import java.util.Set;
  * @param builtinRules whether the built-in detection rule pack is loaded
  * @param rulesDir directory of rule files, or null for {@code <data_dir>/rules}
  * @param detectQueueCapacity events that may wait for the detection engine before it reads the journal instead
+ * @param databaseUrl the relational store's URL, or "" for the embedded SQLite file (may hold a password: never log)
+ * @param databasePoolSize connections in the relational store's pool
+ * @param retentionDays days events stay searchable
+ * @param searchEnabled whether events are indexed for search
+ * @param minFreeDiskBytes free space in the data directory below which ingestion pauses
  */
 public record PhosorConfig(
     Path dataDir,
@@ -61,7 +66,20 @@ public record PhosorConfig(
     Duration shutdownTimeout,
     boolean builtinRules,
     Path rulesDir,
-    int detectQueueCapacity) {
+    int detectQueueCapacity,
+    String databaseUrl,
+    int databasePoolSize,
+    int retentionDays,
+    boolean searchEnabled,
+    long minFreeDiskBytes) {
+
+  /** Like the record's, but secrets (ingest tokens, the database URL) are masked: a config may end up in a log. */
+  @Override
+  public String toString() {
+    return "PhosorConfig[dataDir=" + dataDir + ", httpPort=" + httpPort + ", syslogPort=" + syslogPort
+        + ", ingestTokens=" + ingestTokens.size() + " (masked), database=" + (databaseUrl.isEmpty() ? "sqlite" : "(masked)")
+        + ", retentionDays=" + retentionDays + "]";
+  }
 
   /** True when syslog over TLS is configured. */
   public boolean syslogTlsEnabled() {

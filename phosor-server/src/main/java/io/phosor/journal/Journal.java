@@ -37,6 +37,10 @@ public final class Journal implements Closeable {
   private long segmentSize;
   private long nextSeq;
   private long syncedSeq;
+  /** Bytes of the current segment that are durable: a failed write is cut back to this. */
+  private long syncedSize;
+  /** Records appended since the last sync (the current segment's base is nextSeq - pendingRecords when it rolled). */
+  private long pendingRecords;
   private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
   private ByteBuffer pending = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
   private final CRC32C crc = new CRC32C();
@@ -74,12 +78,14 @@ public final class Journal implements Closeable {
       segmentSize = scan.validBytes;
     }
     syncedSeq = nextSeq - 1;
+    syncedSize = segmentSize;
   }
 
   private void openSegment(long base) throws IOException {
     Path p = dir.resolve(String.format("%019d%s", base, SUFFIX));
     channel = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     segmentSize = channel.size();
+    syncedSize = segmentSize;
     // Make the new file's directory entry durable too.
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
       d.force(true);
@@ -91,6 +97,7 @@ public final class Journal implements Closeable {
   /** Appends an event (assigning its sequence number) to the write buffer; durable after {@link #sync()}. */
   public long append(Event e) {
     long seq = nextSeq++;
+    pendingRecords++;
     e.seq(seq);
     scratch.reset();
     EventCodec.encode(e, scratch);
@@ -109,8 +116,15 @@ public final class Journal implements Closeable {
     return seq;
   }
 
-  /** Writes buffered records and forces them to disk; after it returns they survive a crash. */
+  /**
+   * Writes buffered records and forces them to disk; after it returns they survive a crash. When it throws
+   * (disk full, I/O error) nothing of the batch is durable; call {@link #rollback()} before appending again.
+   */
   public void sync() throws IOException {
+    if (channel == null || !channel.isOpen()) {
+      // a roll to a new segment failed earlier (e.g. the disk was full): try again before writing
+      openSegment(nextSeq - pendingRecords);
+    }
     if (pending.position() > 0) {
       pending.flip();
       while (pending.hasRemaining()) {
@@ -123,9 +137,28 @@ public final class Journal implements Closeable {
       channel.force(false);
     }
     syncedSeq = nextSeq - 1;
+    syncedSize = segmentSize;
+    pendingRecords = 0;
     if (segmentSize >= segmentBytes) {
       channel.close();
       openSegment(nextSeq);
+    }
+  }
+
+  /**
+   * Forgets everything appended since the last successful {@link #sync()}: cuts a partly written tail off
+   * the segment and hands the same sequence numbers out again, so a batch that failed to sync can be
+   * appended and synced again once the cause (a full disk) is gone, without a gap or a duplicate.
+   */
+  public void rollback() throws IOException {
+    pending.clear();
+    nextSeq = syncedSeq + 1;
+    pendingRecords = 0;
+    if (channel != null && channel.isOpen()) {
+      if (channel.size() > syncedSize) {
+        channel.truncate(syncedSize);
+      }
+      segmentSize = syncedSize;
     }
   }
 
@@ -144,7 +177,9 @@ public final class Journal implements Closeable {
     try {
       sync();
     } finally {
-      channel.close();
+      if (channel != null) {
+        channel.close();
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import io.phosor.redact.PiiType;
 import io.phosor.redact.Redactor;
 import io.phosor.stats.SourceStats;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,9 @@ public final class Pipeline {
   private static final Logger SECURITY = LoggerFactory.getLogger("phosor.security");
   /** Batches drained per journal sync: large enough to amortize fsync, small enough to keep latency low. */
   private static final int MAX_DRAIN = 4096;
+  /** First and longest wait before retrying a journal write that failed: quick to resume, calm while stuck. */
+  private static final long MIN_RETRY_MS = 50;
+  private static final long MAX_RETRY_MS = 2_000;
 
   private record Batch(List<Inbound> items, Ack ack) {}
 
@@ -56,6 +60,8 @@ public final class Pipeline {
   private final Timer batchTimer;
   private volatile boolean accepting = true;
   private volatile boolean running = true;
+  private volatile String stalled;
+  private boolean needsRollback;
 
   /** Creates the pipeline; call {@link #start()} to begin processing. */
   public Pipeline(PhosorConfig config, EventParser parser, Redactor redactor, Journal journal, SourceStats stats,
@@ -116,7 +122,7 @@ public final class Pipeline {
   }
 
   private boolean reserve(int n) {
-    if (!accepting) {
+    if (!accepting || stalled != null) {
       return false;
     }
     while (true) {
@@ -266,38 +272,121 @@ public final class Pipeline {
     return e;
   }
 
+  /**
+   * Journals a batch. When the journal cannot take it (the disk is full or below
+   * {@code PHOSOR_MIN_FREE_DISK_BYTES}, an I/O error) the batch is held, not dropped: nothing was
+   * acknowledged, the queue fills and the sources apply backpressure (TCP stops reading, HTTP answers 503,
+   * UDP drops and counts), and the write is retried with backoff until it succeeds. Only a shutdown gives
+   * up on a held batch, and then the senders are told (failed acks) and the loss is counted.
+   */
   private boolean journalBatch(List<Event> events, List<Batch> batches) {
+    long backoffMs = MIN_RETRY_MS;
+    while (true) {
+      String problem = diskLow();
+      if (problem == null) {
+        problem = tryJournal(events, batches);
+        if (problem == null) {
+          if (stalled != null) {
+            LOG.warn("ingestion resumed: the journal is writable again");
+            stalled = null;
+          }
+          return true;
+        }
+      }
+      if (!running) {
+        LOG.error("shutdown while ingestion was paused ({}): {} events not journaled", problem, events.size());
+        failBatches(batches, new IOException(problem));
+        return false;
+      }
+      if (stalled == null) {
+        LOG.error("ingestion paused: {}; holding {} events (not acknowledged) and retrying until it succeeds",
+            problem, events.size());
+      }
+      stalled = problem;
+      // never interrupt this thread: an interrupt closes the journal's FileChannel
+      for (long waited = 0; waited < backoffMs && running; waited += MIN_RETRY_MS) {
+        try {
+          Thread.sleep(MIN_RETRY_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failBatches(batches, new IOException(problem));
+          return false;
+        }
+      }
+      backoffMs = Math.min(backoffMs * 2, MAX_RETRY_MS);
+    }
+  }
+
+  /** Appends and syncs; null on success, else why not (after rolling the journal back). */
+  private String tryJournal(List<Event> events, List<Batch> batches) {
     try {
+      if (needsRollback) {
+        journal.rollback();
+        needsRollback = false;
+      }
       for (Event e : events) {
         journal.append(e);
       }
       journal.sync();
-      stats.journaled(events.size());
-      int i = 0;
-      for (Batch b : batches) {
-        int size = b.items.size();
-        if (b.ack != null) {
-          b.ack.journaled(size, events.get(i + size - 1).seq());
-        }
-        i += size;
-      }
-      return true;
     } catch (IOException | RuntimeException ex) {
       journalErrors.increment();
-      LOG.error("journal write failed, {} events not journaled: {}", events.size(), ex.toString());
-      for (Batch b : batches) {
-        if (b.ack != null) {
-          b.ack.failed(ex);
-        } else {
-          for (Inbound in : b.items) {
-            if (in.counters() != null) {
-              in.counters().dropped(1);
-            }
+      needsRollback = true;
+      try {
+        journal.rollback();
+        needsRollback = false;
+      } catch (IOException rb) {
+        // retried before the next attempt; nothing is appended after a tail that could not be cut off
+      }
+      return "journal write failed: " + ex.getMessage();
+    }
+    stats.journaled(events.size());
+    int i = 0;
+    for (Batch b : batches) {
+      int size = b.items.size();
+      if (b.ack != null) {
+        b.ack.journaled(size, events.get(i + size - 1).seq());
+      }
+      i += size;
+    }
+    return null;
+  }
+
+  private void failBatches(List<Batch> batches, Exception cause) {
+    for (Batch b : batches) {
+      if (b.ack != null) {
+        b.ack.failed(cause);
+      } else {
+        for (Inbound in : b.items) {
+          if (in.counters() != null) {
+            in.counters().dropped(1);
           }
         }
       }
-      return false;
     }
+  }
+
+  /** A reason when free space in the journal's file system is below the configured minimum (one statfs per batch, ~µs). */
+  private String diskLow() {
+    long min = config.minFreeDiskBytes();
+    if (min <= 0) {
+      return null;
+    }
+    long freeBytes;
+    try {
+      freeBytes = Files.getFileStore(journal.dir()).getUsableSpace();
+    } catch (IOException e) {
+      return null; // cannot tell: let the write itself decide
+    }
+    if (freeBytes >= min) {
+      return null;
+    }
+    return "disk low: " + (freeBytes >> 20) + " MiB free in the data directory, below PHOSOR_MIN_FREE_DISK_BYTES ("
+        + (min >> 20) + " MiB)";
+  }
+
+  /** Why ingestion is paused (the journal cannot be written), or null when it flows. */
+  public String stalled() {
+    return stalled;
   }
 
   Clock clock() {

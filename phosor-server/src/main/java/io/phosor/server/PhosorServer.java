@@ -23,6 +23,7 @@ import io.phosor.detect.EngineConfig;
 import io.phosor.detect.Rule;
 import io.phosor.detect.RuleFiles;
 import io.phosor.detect.RuleSetException;
+import io.phosor.health.Health;
 import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
@@ -65,6 +66,7 @@ public final class PhosorServer implements AutoCloseable {
   private final DetectionStage detection;
   private final List<Rule> rules;
   private final List<String> ingestTokens;
+  private final Health health;
   private int httpPort;
   private volatile boolean closed;
 
@@ -119,7 +121,12 @@ public final class PhosorServer implements AutoCloseable {
     TokenAuth auth = new TokenAuth(ingestTokens, apiToken);
     this.http = new HttpApi(auth, config.httpMaxBodyBytes(), mapper);
     new HttpIngest(mapper, pipeline, limiter, stats, clock, auth).register(http.app());
-    new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock, journal::lastSyncedSeq)
+    this.health = new Health();
+    health.register("ingest", () -> {
+      String why = pipeline.stalled();
+      return why == null ? Health.Check.OK : Health.Check.down("ingestion paused: " + why);
+    });
+    new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock, journal::lastSyncedSeq, health)
         .register(http.app());
     Map<String, Rule> byId = new LinkedHashMap<>();
     rules.forEach(r -> byId.put(r.id(), r));

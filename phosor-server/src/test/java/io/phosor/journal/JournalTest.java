@@ -45,6 +45,22 @@ class JournalTest {
   }
 
   @Test
+  void rollbackForgetsAnUnsyncedBatchAndHandsTheSameIdsOutAgain() throws Exception {
+    try (Journal j = Journal.open(dir, 1 << 20)) {
+      j.append(event(1));
+      j.sync();
+      j.append(event(2));
+      j.append(event(3));
+      j.rollback();
+      assertThat(j.lastSyncedSeq()).isEqualTo(1);
+      assertThat(j.append(event(2))).isEqualTo(2);
+      j.sync();
+    }
+    assertThat(Journal.readAll(dir)).extracting(Event::seq).containsExactly(1L, 2L);
+    assertThat(Journal.readAll(dir)).extracting(e -> e.getString("message")).containsExactly("line 1", "line 2");
+  }
+
+  @Test
   void reopeningContinuesTheSequence() throws Exception {
     try (Journal j = Journal.open(dir, 1 << 20)) {
       j.append(event(1));

@@ -51,6 +51,11 @@ final class IngestGate {
     Ack ack = pipeline.submit(batch);
     if (ack == null) {
       counters.refusedBusy(n);
+      String stalled = pipeline.stalled();
+      if (stalled != null) {
+        return new Result(0, new Refusal(503, "ingestion_paused", "ingestion is paused (" + stalled
+            + "); nothing was accepted, retry later", 5));
+      }
       return new Result(0, new Refusal(503, "busy", pipeline.accepting()
           ? "ingest queue is full; retry shortly" : "server is shutting down", 1));
     }
