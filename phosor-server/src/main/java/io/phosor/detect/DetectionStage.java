@@ -15,7 +15,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +53,11 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private final Engine engine;
   private final Path journalDir;
   private final int capacity;
-  private final AlertSink alerts;
+  private final AlertDelivery delivery;
+  private final List<Alert> pending = new ArrayList<>();
+  private final AlertSink alerts = pending::add;
+  private final AtomicReference<RuleSwap> ruleSwap = new AtomicReference<>();
+  private volatile String deliveryProblem;
   private final Path baselinesFile;
   private final Path positionFile;
   private final Clock clock;
@@ -62,6 +69,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private final Thread thread;
   private volatile boolean overflow;
   private volatile boolean stopping;
+  private volatile long shutdownDeadline;
   private volatile long latestSeq;
   private volatile long lastProcessed;
   private volatile long lastIngestedMillis;
@@ -74,7 +82,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
    * Creates the stage (not started). {@code startAfterSeq}: the journal's last id at start-up: detection
    * starts after it, or earlier when {@code detect.position} says the last run stopped earlier; {@code capacity}: events that may wait in the queue.
    */
-  public DetectionStage(Engine engine, Path journalDir, long startAfterSeq, int capacity, AlertSink alerts,
+  public DetectionStage(Engine engine, Path journalDir, long startAfterSeq, int capacity, AlertDelivery delivery,
       Path baselinesFile, MeterRegistry registry, Clock clock) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be > 0, was " + capacity);
@@ -82,7 +90,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     this.engine = engine;
     this.journalDir = journalDir;
     this.capacity = capacity;
-    this.alerts = alerts;
+    this.delivery = delivery;
     this.baselinesFile = baselinesFile;
     this.positionFile = baselinesFile == null ? null : baselinesFile.resolveSibling("detect.position");
     this.clock = clock;
@@ -186,11 +194,13 @@ public final class DetectionStage implements EventSink, AutoCloseable {
         batch = null;
       }
       try {
+        applyRuleSwap();
         if (batch != null) {
           queued.addAndGet(-batch.size());
           for (Event e : batch) {
             process(e);
           }
+          flush();
         } else if (overflow) {
           catchUp();
         } else if (stopping) {
@@ -203,7 +213,91 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       }
     }
     engineStats = engine.stats();
+    flush();
     saveBaselines();
+  }
+
+  /** A rule set waiting to replace the engine's, and who waits for it. */
+  private record RuleSwap(List<Rule> rules, CompletableFuture<Void> done) {}
+
+  /**
+   * Replaces the running rules without a restart; the detect thread swaps them between events, keeping the
+   * window state of rules that did not change. The future completes when they are in force (or fails with
+   * the engine's {@link RuleException}); validate rules before, so that this cannot fail in practice.
+   */
+  public CompletableFuture<Void> replaceRules(List<Rule> rules) {
+    RuleSwap swap = new RuleSwap(List.copyOf(rules), new CompletableFuture<>());
+    RuleSwap previous = ruleSwap.getAndSet(swap);
+    if (previous != null) {
+      // superseded before it took effect: the newer set includes what the caller asked for
+      swap.done.whenComplete((v, e) -> {
+        if (e == null) {
+          previous.done.complete(null);
+        } else {
+          previous.done.completeExceptionally(e);
+        }
+      });
+    }
+    return swap.done;
+  }
+
+  private void applyRuleSwap() {
+    RuleSwap swap = ruleSwap.getAndSet(null);
+    if (swap == null) {
+      return;
+    }
+    try {
+      engine.setRules(swap.rules);
+      engineStats = engine.stats();
+      LOG.info("detection: {} rules in force ({} enabled)", swap.rules.size(),
+          swap.rules.stream().filter(Rule::enabled).count());
+      swap.done.complete(null);
+    } catch (RuntimeException e) {
+      swap.done.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * Hands the alerts raised so far to the delivery; while it fails (the database is down) the detect thread
+   * holds them and retries with backoff, so detection falls behind (and reads back from the journal later)
+   * instead of losing an alert. The detection position is only saved with nothing held.
+   */
+  private void flush() {
+    long backoff = 100;
+    while (!pending.isEmpty()) {
+      try {
+        delivery.deliver(List.copyOf(pending));
+        pending.clear();
+        if (deliveryProblem != null) {
+          LOG.warn("alert delivery works again; detection continues");
+          deliveryProblem = null;
+        }
+        return;
+      } catch (RuntimeException e) {
+        if (deliveryProblem == null) {
+          LOG.error("alert delivery failed ({}); holding {} alerts and retrying, detection waits meanwhile",
+              e.getMessage(), pending.size());
+        }
+        deliveryProblem = "cannot store alerts: " + e.getMessage();
+        if (stopping && shutdownDeadline != 0 && System.nanoTime() > shutdownDeadline) {
+          LOG.error("shutdown: {} alerts could not be delivered; they will be raised again from the journal at the "
+              + "next start (the detection position was not saved past them)", pending.size());
+          return;
+        }
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  /** Why alerts are not being delivered (the store is down), or null. */
+  public String deliveryProblem() {
+    return deliveryProblem;
   }
 
   private void process(Event e) {
@@ -256,6 +350,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   }
 
   private void tick() {
+    flush();
     long now = clock.millis();
     if (now >= nextAdvance) {
       nextAdvance = now + ADVANCE_EVERY.toMillis();
@@ -269,7 +364,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   }
 
   private void saveBaselines() {
-    if (baselinesFile == null) {
+    if (baselinesFile == null || !pending.isEmpty()) {
       return;
     }
     try {
@@ -322,6 +417,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
    * baselines; waits up to {@code timeout}.
    */
   public void close(Duration timeout) {
+    shutdownDeadline = System.nanoTime() + timeout.toNanos() / 2;
     stopping = true;
     try {
       thread.join(Math.max(1, timeout.toMillis()));

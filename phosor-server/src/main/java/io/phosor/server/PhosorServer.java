@@ -114,7 +114,7 @@ public final class PhosorServer implements AutoCloseable {
     Engine engine = new Engine(EngineConfig.DEFAULTS, clock);
     engine.setRules(rules);
     this.detection = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), config.detectQueueCapacity(),
-        alerts, data.resolve("baselines.json"), registry, clock);
+        batch -> batch.forEach(alerts::accept), data.resolve("baselines.json"), registry, clock);
     pipeline.addSink(detection);
     ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -125,6 +125,10 @@ public final class PhosorServer implements AutoCloseable {
     health.register("ingest", () -> {
       String why = pipeline.stalled();
       return why == null ? Health.Check.OK : Health.Check.down("ingestion paused: " + why);
+    });
+    health.register("detection", () -> {
+      String why = detection.deliveryProblem();
+      return why == null ? Health.Check.OK : Health.Check.degraded(why + " (detection waits; events stay in the journal)");
     });
     new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock, journal::lastSyncedSeq, health)
         .register(http.app());

@@ -32,7 +32,7 @@ class DetectionStageTest {
   private DetectionStage stage(Journal journal, int capacity) {
     Engine engine = new Engine(EngineConfig.DEFAULTS, Clock.systemUTC());
     engine.setRules(RuleFiles.parse(EVERY_EVENT, "test"));
-    return new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), capacity, alerts::add,
+    return new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), capacity, alerts::addAll,
         dir.resolve("baselines.json"), registry, Clock.systemUTC());
   }
 
@@ -104,6 +104,50 @@ class DetectionStageTest {
       stage.close(Duration.ofSeconds(5));
       assertThat(firingIds(alerts).get(0)).isEqualTo(21L);
       assertThat(Files.readString(dir.resolve("detect.position"))).isEqualTo("50");
+    }
+  }
+
+  @Test
+  void whileAlertDeliveryFailsTheStageHoldsTheAlertsRetriesAndLosesNone() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      Engine engine = new Engine(EngineConfig.DEFAULTS, Clock.systemUTC());
+      engine.setRules(RuleFiles.parse(EVERY_EVENT, "test"));
+      DetectionStage stage = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), 1000, batch -> {
+        attempts.incrementAndGet();
+        if (down.get()) {
+          throw new IllegalStateException("database unavailable");
+        }
+        alerts.addAll(batch);
+      }, dir.resolve("baselines.json"), registry, Clock.systemUTC());
+      stage.start();
+      stage.accept(journaled(journal, 10));
+      await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 2);
+      assertThat(stage.deliveryProblem()).contains("database unavailable");
+      assertThat(alerts).isEmpty();
+      stage.accept(journaled(journal, 10));
+      down.set(false);
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 20);
+      assertThat(stage.deliveryProblem()).isNull();
+      stage.close(Duration.ofSeconds(5));
+      assertThat(firingIds(alerts)).doesNotHaveDuplicates().hasSize(20);
+    }
+  }
+
+  @Test
+  void replacedRulesTakeEffectWithoutARestart() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      DetectionStage stage = stage(journal, 1000);
+      stage.start();
+      stage.accept(journaled(journal, 3));
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 3);
+      stage.replaceRules(RuleFiles.parse(EVERY_EVENT.replace("\"id\": \"every\"", "\"id\": \"other\"")
+          .replace("\"exists\": true", "\"equals\": \"never\""), "test")).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      stage.accept(journaled(journal, 3));
+      stage.close(Duration.ofSeconds(5));
+      assertThat(alerts).hasSize(3);
+      assertThat(stage.lastProcessed()).isEqualTo(6);
     }
   }
 }
