@@ -1,0 +1,153 @@
+package io.phosor.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Response actions: what was asked, by which trigger, for which incident or alert, and how it ended. */
+public final class Actions {
+  private static final String COLUMNS = "id, action_type, parameters, incident_id, alert_id, triggered_by, status, "
+      + "attempts, outcome, created_at, started_at, finished_at";
+
+  private final Db db;
+  private final Clock clock;
+
+  Actions(Db db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Records a new action and returns it. {@code status} is usually pending; an action created already
+   * finished (dry run, refused) gets its finish time now.
+   *
+   * @param parameters a JSON document, or null
+   * @param incidentId the incident it is for, or null
+   * @param alertId the alert it is for, or null
+   * @throws StoreNotFoundException when the incident or the alert does not exist
+   */
+  public StoredAction create(String type, String parameters, Long incidentId, Long alertId, String trigger,
+      ActionStatus status) {
+    Check.id(type, "action type");
+    Check.json(parameters, "action parameters", Check.MAX_JSON);
+    Check.id(trigger, "action trigger");
+    Objects.requireNonNull(status, "status");
+    Instant now = now();
+    return db.write("create action " + type, c -> {
+      if (incidentId != null && !Incidents.exists(c, "SELECT 1 FROM incidents WHERE id = ?", incidentId)) {
+        throw Incidents.notFound(incidentId);
+      }
+      if (alertId != null && !Incidents.exists(c, "SELECT 1 FROM alerts WHERE id = ?", alertId)) {
+        throw Alerts.notFound(alertId);
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO actions (action_type, parameters, incident_id, alert_id, "
+          + "triggered_by, status, attempts, created_at, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
+          + "RETURNING id")) {
+        ps.setString(1, type);
+        ps.setString(2, parameters);
+        Db.setLong(ps, 3, incidentId);
+        Db.setLong(ps, 4, alertId);
+        ps.setString(5, trigger);
+        ps.setString(6, status.label());
+        db.setInstant(ps, 7, now);
+        db.setInstant(ps, 8, status == ActionStatus.PENDING ? null : now);
+        db.setInstant(ps, 9, status.finished() ? now : null);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return find(c, rs.getLong(1)).orElseThrow();
+        }
+      }
+    });
+  }
+
+  /**
+   * Records progress and returns the action: the start time is set when it first leaves pending, the
+   * finish time when the status is a finished one (and cleared if it runs again).
+   *
+   * @param outcome what happened, for humans (null keeps the previous outcome)
+   * @throws StoreNotFoundException when there is no such action
+   */
+  public StoredAction update(long id, ActionStatus status, int attempts, String outcome) {
+    Objects.requireNonNull(status, "status");
+    if (attempts < 0) {
+      throw new IllegalArgumentException("attempts must be >= 0, was " + attempts);
+    }
+    Check.optionalText(outcome, "action outcome", Check.MAX_TEXT);
+    Instant now = now();
+    return db.write("update action " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE actions SET status = ?, attempts = ?, "
+          + "outcome = COALESCE(?, outcome), started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ?")) {
+        ps.setString(1, status.label());
+        ps.setInt(2, attempts);
+        ps.setString(3, outcome);
+        db.setInstant(ps, 4, status == ActionStatus.PENDING ? null : now);
+        db.setInstant(ps, 5, status.finished() ? now : null);
+        ps.setLong(6, id);
+        if (ps.executeUpdate() == 0) {
+          throw new StoreNotFoundException("action " + id + " does not exist");
+        }
+      }
+      return find(c, id).orElseThrow();
+    });
+  }
+
+  /** The action with this id, if any. */
+  public Optional<StoredAction> get(long id) {
+    return db.read("read action " + id, c -> find(c, id));
+  }
+
+  /** The newest {@code limit} (1-1000) actions, highest id first. */
+  public List<StoredAction> list(int limit) {
+    Check.limit(limit);
+    return query("list actions", "SELECT " + COLUMNS + " FROM actions ORDER BY id DESC LIMIT ?", limit);
+  }
+
+  /** The actions taken for an incident, oldest first. */
+  public List<StoredAction> forIncident(long incidentId) {
+    return query("list actions of incident " + incidentId,
+        "SELECT " + COLUMNS + " FROM actions WHERE incident_id = ? ORDER BY id", incidentId);
+  }
+
+  private List<StoredAction> query(String what, String sql, long arg) {
+    return db.read(what, c -> {
+      List<StoredAction> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setLong(1, arg);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(row(rs));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private Optional<StoredAction> find(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM actions WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private StoredAction row(ResultSet rs) throws SQLException {
+    return new StoredAction(rs.getLong("id"), rs.getString("action_type"), rs.getString("parameters"),
+        Db.nullableLong(rs, "incident_id"), Db.nullableLong(rs, "alert_id"), rs.getString("triggered_by"),
+        ActionStatus.parse(rs.getString("status")), rs.getInt("attempts"), rs.getString("outcome"),
+        db.instant(rs, "created_at"), db.instant(rs, "started_at"), db.instant(rs, "finished_at"));
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}
