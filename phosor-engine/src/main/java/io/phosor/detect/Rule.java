@@ -45,6 +45,12 @@ public record Rule(String id, String name, String description, Severity severity
     Objects.requireNonNull(spec, "spec");
   }
 
+  /** The same rule, enabled or disabled. */
+  public Rule withEnabled(boolean on) {
+    return on == enabled ? this : new Rule(id, name, description, severity, on, tags, filter, groupBy, suppress, time,
+        spec);
+  }
+
   /** The rule's type name as written in rule files: pattern, threshold, correlation, ... */
   public String type() {
     return switch (spec) {

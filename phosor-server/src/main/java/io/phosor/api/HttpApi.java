@@ -3,6 +3,9 @@ package io.phosor.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.phosor.store.StoreConflictException;
+import io.phosor.store.StoreNotFoundException;
+import io.phosor.store.StoreUnavailableException;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
@@ -53,6 +56,13 @@ public final class HttpApi {
         default -> error(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
       }
     });
+    app.exception(StoreNotFoundException.class, (e, ctx) -> error(ctx, 404, "not_found", e.getMessage()));
+    app.exception(StoreConflictException.class, (e, ctx) -> error(ctx, 409, "conflict", e.getMessage()));
+    app.exception(StoreUnavailableException.class, (e, ctx) -> {
+      ctx.header("Retry-After", "5");
+      error(ctx, 503, "store_unavailable", "the database is unavailable; retry shortly");
+    });
+    app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, "bad_request", e.getMessage()));
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("unhandled error on {} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
       error(ctx, 500, "internal_error", "internal error; see the server log");
@@ -105,6 +115,15 @@ public final class HttpApi {
     }
     ctx.attribute(TOKEN_ATTR, token);
     ctx.attribute(ROLE_ATTR, role);
+  }
+
+  /**
+   * Who is calling, as recorded in rule history, alert acknowledgements and the audit log. With the interim
+   * API token it is the role's name; accounts (the security issue) change only this method.
+   */
+  public static String actor(Context ctx) {
+    Role role = ctx.attribute(ROLE_ATTR);
+    return role == null ? "anonymous" : role.name().toLowerCase(java.util.Locale.ROOT) + "-token";
   }
 
   /** Extracts the token of an {@code Authorization: Bearer <token>} header, or null. */

@@ -44,6 +44,7 @@ public final class StatusRoutes {
   private final Instant started;
   private final java.util.function.LongSupplier journalSeq;
   private final Health health;
+  private final Map<String, java.util.function.Supplier<Object>> extraStats = new LinkedHashMap<>();
 
   /** Creates the routes. */
   public StatusRoutes(ObjectMapper mapper, SourceStats stats, Pipeline pipeline, ReputationLimiter limiter,
@@ -72,6 +73,12 @@ public final class StatusRoutes {
     app.post("/api/sources/file/add", this::addFile, Role.ADMIN);
     app.post("/api/sources/file/remove", this::removeFile, Role.ADMIN);
     app.delete("/api/sources/file", this::removeFile, Role.ADMIN);
+  }
+
+  /** Adds a figure to {@code /api/stats} (e.g. total_alerts from the store); {@code value} is read per request. */
+  public StatusRoutes stat(String name, java.util.function.Supplier<Object> value) {
+    extraStats.put(name, value);
+    return this;
   }
 
   private long uptimeSeconds() {
@@ -131,6 +138,7 @@ public final class StatusRoutes {
     m.put("pii_detections", pii);
     m.put("queue_depth", pipeline.depth());
     m.put("queue_capacity", pipeline.capacity());
+    extraStats.forEach((k, v) -> m.put(k, v.get()));
     ctx.json(m);
   }
 

@@ -5,62 +5,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.phosor.alert.RecentAlerts;
 import io.phosor.api.ApiException;
 import io.phosor.auth.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Detection routes: {@code GET /api/alerts?limit=N} (the latest alerts from memory, newest first; interim
- * until alert storage) and {@code POST /api/rules/test} (run one rule over sample lines and events, like
- * {@code phosor rules test}, without touching the running engine).
+ * {@code POST /api/rules/test}: runs one rule (inline, or a rule in force named by id) over sample lines and
+ * events, like {@code phosor rules test}, without touching the running engine.
  */
 public final class DetectRoutes {
-  /** Default page of {@code /api/alerts}. */
-  static final int DEFAULT_LIMIT = 100;
-
   private final ObjectMapper mapper;
-  private final RecentAlerts alerts;
-  private final RuleTestRunner runner;
+  private final Supplier<List<Rule>> rules;
 
-  /** {@code rulesById}: the rules in force, so a test may name one by id instead of giving it inline. */
-  public DetectRoutes(ObjectMapper mapper, RecentAlerts alerts, Map<String, Rule> rulesById) {
+  /** {@code rules}: the rules in force, so a test may name one by id instead of giving it inline. */
+  public DetectRoutes(ObjectMapper mapper, Supplier<List<Rule>> rules) {
     this.mapper = mapper;
-    this.alerts = alerts;
-    this.runner = new RuleTestRunner(rulesById, true);
+    this.rules = rules;
   }
 
   /** Registers the routes (admin only). */
   public void register(Javalin app) {
-    app.get("/api/alerts", this::list, Role.ADMIN);
     app.post("/api/rules/test", this::test, Role.ADMIN);
-  }
-
-  private void list(Context ctx) {
-    int limit = DEFAULT_LIMIT;
-    String l = ctx.queryParam("limit");
-    if (l != null) {
-      try {
-        limit = Integer.parseInt(l.trim());
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("limit must be a number 1-" + RecentAlerts.CAPACITY + ", was '" + l + "'");
-      }
-      if (limit < 1 || limit > RecentAlerts.CAPACITY) {
-        throw ApiException.badRequest("limit must be 1-" + RecentAlerts.CAPACITY + ", was " + limit);
-      }
-    }
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Alert a : alerts.latest(limit)) {
-      out.add(AlertJson.toMap(a));
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("alerts", out);
-    body.put("total_since_start", alerts.total());
-    body.put("note", "interim: the latest " + RecentAlerts.CAPACITY + " alerts kept in memory until alert storage arrives");
-    ctx.json(body);
   }
 
   private void test(Context ctx) {
@@ -108,6 +77,9 @@ public final class DetectRoutes {
     }
     try {
       RuleTestRunner.Case c = new RuleTestRunner.Case("request", "request", rule, year, lines, events, List.of());
+      Map<String, Rule> byId = new LinkedHashMap<>();
+      rules.get().forEach(x -> byId.put(x.id(), x));
+      RuleTestRunner runner = new RuleTestRunner(byId, true);
       Rule r = runner.resolve(c);
       RuleTestRunner.Output out = runner.execute(r, year, lines, events);
       List<Map<String, Object>> list = new ArrayList<>();

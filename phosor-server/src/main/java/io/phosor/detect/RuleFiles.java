@@ -228,6 +228,35 @@ public final class RuleFiles {
     return List.copyOf(byId.values());
   }
 
+  /**
+   * The source text of each origin that holds exactly one rule (built-in files from the classpath, rule files
+   * from disk): what an editor shows for that rule. Origins with several rules are left out.
+   */
+  public static Map<String, String> singleRuleSources(List<Loaded> loaded) {
+    Map<String, Integer> count = new LinkedHashMap<>();
+    loaded.forEach(l -> count.merge(l.origin(), 1, Integer::sum));
+    Map<String, String> builtinTexts = builtinTexts();
+    Map<String, String> out = new LinkedHashMap<>();
+    count.forEach((origin, n) -> {
+      if (n != 1) {
+        return;
+      }
+      if (origin.startsWith("builtin:")) {
+        String t = builtinTexts.get(origin.substring("builtin:".length()));
+        if (t != null) {
+          out.put(origin, t);
+        }
+      } else {
+        try {
+          out.put(origin, Files.readString(Path.of(origin)));
+        } catch (IOException | RuntimeException e) {
+          // no source to show; the rule itself is loaded
+        }
+      }
+    });
+    return out;
+  }
+
   /** Just the rules. */
   public static List<Rule> rules(List<Loaded> loaded) {
     return loaded.stream().map(Loaded::rule).toList();
@@ -251,10 +280,6 @@ public final class RuleFiles {
 
   /** The same rule with {@code enabled = true} (tests and validation run disabled rules too). */
   public static Rule enabled(Rule r) {
-    if (r.enabled()) {
-      return r;
-    }
-    return new Rule(r.id(), r.name(), r.description(), r.severity(), true, r.tags(), r.filter(), r.groupBy(),
-        r.suppress(), r.time(), r.spec());
+    return r.withEnabled(true);
   }
 }

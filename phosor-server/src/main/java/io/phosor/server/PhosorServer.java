@@ -15,14 +15,20 @@ import io.phosor.auth.Secrets;
 import io.phosor.auth.TokenAuth;
 import io.phosor.config.ConfigException;
 import io.phosor.config.PhosorConfig;
-import io.phosor.alert.RecentAlerts;
+import io.phosor.alert.AlertRoutes;
+import io.phosor.alert.AlertService;
 import io.phosor.detect.DetectRoutes;
 import io.phosor.detect.DetectionStage;
 import io.phosor.detect.Engine;
 import io.phosor.detect.EngineConfig;
 import io.phosor.detect.Rule;
 import io.phosor.detect.RuleFiles;
+import io.phosor.detect.RuleCatalog;
+import io.phosor.detect.RuleRoutes;
 import io.phosor.detect.RuleSetException;
+import io.phosor.store.Store;
+import io.phosor.store.StoreException;
+import io.phosor.store.StoreSettings;
 import io.phosor.health.Health;
 import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.http.HttpIngest;
@@ -40,9 +46,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,9 +67,11 @@ public final class PhosorServer implements AutoCloseable {
   private final SourceStats stats;
   private final PrometheusMeterRegistry registry;
   private final String apiToken;
-  private final RecentAlerts alerts;
-  private final DetectionStage detection;
-  private final List<Rule> rules;
+  private final Store store;
+  private final StoreWatch storeWatch;
+  private final AlertService alerts;
+  private final RuleCatalog catalog;
+  private DetectionStage detection;
   private final List<String> ingestTokens;
   private final Health health;
   private int httpPort;
@@ -102,7 +109,14 @@ public final class PhosorServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     this.stats = new SourceStats(registry);
-    this.rules = loadRules(config);
+    this.store = openStore(config, clock);
+    try {
+      this.alerts = new AlertService(store.alerts(), registry);
+      this.catalog = loadRules(config, store, set -> RuleCatalog.into(detection).accept(set));
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     this.journal = Journal.open(data.resolve("journal"), config.journalSegmentBytes());
     EventParser parser = new EventParser(clock);
     Redactor redactor = new Redactor(config.redact(), new RedactorOptions(config.redactSsnUnseparated()));
@@ -110,11 +124,10 @@ public final class PhosorServer implements AutoCloseable {
     ReputationLimiter limiter = new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
     this.syslog = new SyslogServer(config, pipeline, stats, limiter, registry, clock);
     this.files = new FileTailer(config, pipeline, stats, clock, journal.dir());
-    this.alerts = new RecentAlerts(registry);
     Engine engine = new Engine(EngineConfig.DEFAULTS, clock);
-    engine.setRules(rules);
+    engine.setRules(catalog.rules());
     this.detection = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), config.detectQueueCapacity(),
-        batch -> batch.forEach(alerts::accept), data.resolve("baselines.json"), registry, clock);
+        alerts, data.resolve("baselines.json"), registry, clock);
     pipeline.addSink(detection);
     ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -130,29 +143,60 @@ public final class PhosorServer implements AutoCloseable {
       String why = detection.deliveryProblem();
       return why == null ? Health.Check.OK : Health.Check.degraded(why + " (detection waits; events stay in the journal)");
     });
-    new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock, journal::lastSyncedSeq, health)
-        .register(http.app());
-    Map<String, Rule> byId = new LinkedHashMap<>();
-    rules.forEach(r -> byId.put(r.id(), r));
-    new DetectRoutes(mapper, alerts, byId).register(http.app());
+    StoreWatch watch = new StoreWatch(store);
+    this.storeWatch = watch;
+    health.register("store", watch::check);
+    StatusRoutes status = new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock,
+        journal::lastSyncedSeq, health);
+    status.stat("total_alerts", () -> orNull(alerts::total));
+    status.stat("active_rules", () -> orNull(catalog::enabledCount));
+    status.register(http.app());
+    new AlertRoutes(alerts).register(http.app());
+    new RuleRoutes(mapper, catalog).register(http.app());
+    new DetectRoutes(mapper, catalog::rules).register(http.app());
+  }
+
+  /** Opens the relational store (migrating it); a database that cannot be reached or migrated stops start-up. */
+  private static Store openStore(PhosorConfig config, Clock clock) {
+    String url = config.databaseUrl().isEmpty() ? null : config.databaseUrl();
+    try {
+      Store st = Store.open(StoreSettings.of(url, config.dataDir()).withPoolSize(config.databasePoolSize()), clock);
+      LOG.info("store: {} (schema version {})", st.describe(), st.schemaVersion());
+      return st;
+    } catch (StoreException e) {
+      throw new ConfigException("cannot open the database (PHOSOR_DATABASE_URL / DATABASE_URL): " + e.getMessage());
+    }
   }
 
   /**
-   * The rules in force: the built-in pack (unless PHOSOR_BUILTIN_RULES=false) and every rule file in the rules
-   * directory (a rule there replaces a built-in rule with the same id). A bad rule stops start-up with one line.
+   * The rules in force: the built-in pack (unless PHOSOR_BUILTIN_RULES=false), every rule file in the rules
+   * directory (a rule there replaces a built-in rule with the same id), and the rules managed through the API.
+   * A bad built-in or file rule stops start-up with one line.
    */
-  private static List<Rule> loadRules(PhosorConfig config) {
+  private static RuleCatalog loadRules(PhosorConfig config, Store store, Consumer<List<Rule>> apply) {
     Path dir = config.effectiveRulesDir();
     try {
       List<RuleFiles.Loaded> builtin = config.builtinRules() ? RuleFiles.builtin() : List.of();
       List<RuleFiles.Loaded> mine = Files.isDirectory(dir) ? RuleFiles.load(dir) : List.of();
       List<RuleFiles.Loaded> all = RuleFiles.combine(builtin, mine);
       RuleFiles.compile(all);
-      LOG.info("detection: {} rules ({} built-in{}, {} from {})", all.size(), builtin.size(),
-          config.builtinRules() ? "" : ", disabled by PHOSOR_BUILTIN_RULES", mine.size(), dir.toAbsolutePath());
-      return RuleFiles.rules(all);
+      RuleCatalog catalog = new RuleCatalog(builtin, mine, RuleFiles.singleRuleSources(all), store.rules(),
+          store.settings(), apply);
+      List<Rule> rules = catalog.rules();
+      LOG.info("detection: {} rules ({} built-in{}, {} from {}, {} through the API)", rules.size(), builtin.size(),
+          config.builtinRules() ? "" : ", disabled by PHOSOR_BUILTIN_RULES", mine.size(), dir.toAbsolutePath(),
+          rules.size() - all.size());
+      return catalog;
     } catch (RuleSetException e) {
       throw new ConfigException("invalid rules: " + e.getMessage());
+    }
+  }
+
+  private static Object orNull(java.util.function.Supplier<?> s) {
+    try {
+      return s.get();
+    } catch (StoreException e) {
+      return null;
     }
   }
 
@@ -228,8 +272,8 @@ public final class PhosorServer implements AutoCloseable {
     return config;
   }
 
-  /** The interim in-memory alert sink (latest alerts). */
-  public RecentAlerts alerts() {
+  /** The alerts: stored, listed, acknowledged. */
+  public AlertService alerts() {
     return alerts;
   }
 
@@ -266,6 +310,8 @@ public final class PhosorServer implements AutoCloseable {
     }
     pipeline.shutdown(config.shutdownTimeout());
     detection.close(config.shutdownTimeout());
+    storeWatch.close();
+    store.close();
     try {
       http.stop();
     } catch (RuntimeException e) {

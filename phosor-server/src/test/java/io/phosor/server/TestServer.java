@@ -63,6 +63,20 @@ public final class TestServer implements AutoCloseable {
     return send(b);
   }
 
+  /** Sends {@code method path} with {@code body} (null: none) of {@code contentType} and the given auth header. */
+  public HttpResponse<String> request(String method, String path, String auth, String body, String contentType)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).method(method, body == null
+        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (auth != null) {
+      b.header("Authorization", auth);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(b);
+  }
+
   /** GETs {@code path} with {@code Authorization: <auth>} (null: no header). */
   public HttpResponse<String> get(String path, String auth) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).GET();

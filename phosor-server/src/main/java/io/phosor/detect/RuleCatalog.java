@@ -1,0 +1,265 @@
+package io.phosor.detect;
+
+import io.phosor.store.RuleChange;
+import io.phosor.store.Rules;
+import io.phosor.store.Settings;
+import io.phosor.store.StoreConflictException;
+import io.phosor.store.StoreNotFoundException;
+import io.phosor.store.StoredRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules in force, in three layers, a later one replacing a rule of an earlier one with the same id: the
+ * built-in pack, the rule files of the rules directory (read at start-up), and the rules managed through
+ * {@code /api/rules} (stored, with their history). Enabling or disabling a built-in or file rule is kept in
+ * the store's settings ({@code rule.enabled.<id>}), so it survives restarts without editing the file.
+ * Every change is validated (parsed and compiled) before it is stored, then the new set is handed to the
+ * running engine, which keeps the window state of the rules that did not change.
+ */
+public final class RuleCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(RuleCatalog.class);
+  /** Settings key prefix of the enabled flag of a built-in or file rule. */
+  static final String ENABLED_KEY = "rule.enabled.";
+  /** How long an API change waits to see its rules in force (the engine swaps between events). */
+  static final long APPLY_WAIT_SECONDS = 5;
+
+  /** Where a rule comes from. */
+  public enum Layer {
+    /** Shipped with Phosor. */
+    BUILTIN,
+    /** A file in the rules directory. */
+    FILE,
+    /** Created or changed through the API. */
+    API
+  }
+
+  /**
+   * One rule of the catalog.
+   *
+   * @param rule the rule as the engine runs it (enabled flag applied)
+   * @param layer where it comes from
+   * @param origin the file, {@code builtin:<file>} or {@code api}
+   * @param source its text when known per rule (API rules, and files holding only this rule), else null
+   * @param stored the stored record for API rules, else null
+   * @param overrides the layer it replaces (an API rule with the id of a built-in one), or null
+   */
+  public record Entry(Rule rule, Layer layer, String origin, String source, StoredRule stored, Layer overrides) {}
+
+  private record Base(Rule rule, Layer layer, String origin, String source) {}
+
+  private final Map<String, Base> base = new LinkedHashMap<>();
+  private final Rules rules;
+  private final Settings settings;
+  private final Consumer<List<Rule>> apply;
+
+  /**
+   * A catalog over the built-in and file rules ({@code builtin}, {@code files}, already validated) and the
+   * store; {@code apply} hands a new rule set to the engine and waits until it is in force.
+   */
+  public RuleCatalog(List<RuleFiles.Loaded> builtin, List<RuleFiles.Loaded> files, Map<String, String> sources,
+      Rules rules, Settings settings, Consumer<List<Rule>> apply) {
+    for (RuleFiles.Loaded l : builtin) {
+      base.put(l.rule().id(), new Base(l.rule(), Layer.BUILTIN, l.origin(), sources.get(l.origin())));
+    }
+    for (RuleFiles.Loaded l : files) {
+      base.put(l.rule().id(), new Base(l.rule(), Layer.FILE, l.origin(), sources.get(l.origin())));
+    }
+    this.rules = rules;
+    this.settings = settings;
+    this.apply = apply;
+  }
+
+  /**
+   * Every rule in force, in order: built-in and file rules first (as loaded), then rules that exist only in
+   * the store. A stored rule that no longer parses (a newer version of Phosor is stricter) is skipped with
+   * an error in the log rather than stopping detection.
+   */
+  public synchronized List<Entry> entries() {
+    Map<String, StoredRule> stored = new LinkedHashMap<>();
+    for (StoredRule s : rules.list()) {
+      stored.put(s.id(), s);
+    }
+    Map<String, String> flags = settings.all();
+    List<Entry> out = new ArrayList<>();
+    for (Base b : base.values()) {
+      StoredRule s = stored.remove(b.rule().id());
+      if (s != null) {
+        Rule r = parseStored(s);
+        if (r != null) {
+          out.add(new Entry(r.withEnabled(s.enabled()), Layer.API, "api", s.text(), s, b.layer()));
+          continue;
+        }
+      }
+      String flag = flags.get(ENABLED_KEY + b.rule().id());
+      boolean on = flag == null ? b.rule().enabled() : Boolean.parseBoolean(flag);
+      out.add(new Entry(b.rule().withEnabled(on), b.layer(), b.origin(), b.source(), null, null));
+    }
+    for (StoredRule s : stored.values()) {
+      Rule r = parseStored(s);
+      if (r != null) {
+        out.add(new Entry(r.withEnabled(s.enabled()), Layer.API, "api", s.text(), s, null));
+      }
+    }
+    return out;
+  }
+
+  private static Rule parseStored(StoredRule s) {
+    try {
+      List<Rule> parsed = RuleFiles.parse(s.text(), "stored rule " + s.id());
+      if (parsed.size() == 1 && parsed.get(0).id().equals(s.id())) {
+        return parsed.get(0);
+      }
+      LOG.error("stored rule {} does not hold exactly that rule; skipped", s.id());
+    } catch (RuleSetException e) {
+      LOG.error("stored rule {} no longer parses, skipped: {}", s.id(), e.getMessage());
+    }
+    return null;
+  }
+
+  /** The rules the engine should run. */
+  public List<Rule> rules() {
+    return entries().stream().map(Entry::rule).toList();
+  }
+
+  /** One rule by id. */
+  public Optional<Entry> get(String id) {
+    return entries().stream().filter(e -> e.rule().id().equals(id)).findFirst();
+  }
+
+  /** Rules enabled now. */
+  public long enabledCount() {
+    return entries().stream().filter(e -> e.rule().enabled()).count();
+  }
+
+  /**
+   * Creates a rule from {@code text} ({@code format} json or yaml) holding exactly one rule.
+   *
+   * @throws RuleSetException when the text is not one valid rule
+   * @throws StoreConflictException when a rule with its id exists (update it instead)
+   */
+  public synchronized Entry create(String text, String format, String who) {
+    Rule r = validate(text, format, null);
+    if (base.containsKey(r.id())) {
+      Base b = base.get(r.id());
+      throw new StoreConflictException("rule " + r.id() + " exists (" + b.origin() + "); PUT /api/rules/" + r.id()
+          + " replaces it");
+    }
+    rules.create(r.id(), text, format, r.enabled(), who);
+    return applyAndGet(r.id());
+  }
+
+  /**
+   * Replaces rule {@code id} with {@code text}; for a built-in or file rule this stores an override (deleting
+   * it brings the original back).
+   *
+   * @throws StoreNotFoundException when there is no such rule
+   */
+  public synchronized Entry update(String id, String text, String format, String who) {
+    Rule r = validate(text, format, id);
+    if (rules.get(id).isPresent()) {
+      rules.update(id, text, format, who);
+    } else if (base.containsKey(id)) {
+      rules.create(id, text, format, r.enabled(), who);
+    } else {
+      throw new StoreNotFoundException("no rule " + id);
+    }
+    return applyAndGet(id);
+  }
+
+  /**
+   * Enables a disabled rule or disables an enabled one.
+   *
+   * @throws StoreNotFoundException when there is no such rule
+   */
+  public synchronized Entry toggle(String id, String who) {
+    if (rules.get(id).isPresent()) {
+      rules.toggle(id, who);
+    } else if (base.containsKey(id)) {
+      Entry now = get(id).orElseThrow();
+      settings.put(ENABLED_KEY + id, Boolean.toString(!now.rule().enabled()));
+      LOG.info("rule {} ({}) {} by {}", id, now.origin(), now.rule().enabled() ? "disabled" : "enabled", who);
+    } else {
+      throw new StoreNotFoundException("no rule " + id);
+    }
+    return applyAndGet(id);
+  }
+
+  /**
+   * Deletes an API rule (an override of a built-in or file rule: that rule comes back).
+   *
+   * @throws StoreNotFoundException when there is no such rule
+   * @throws StoreConflictException for a built-in or file rule (disable it instead)
+   */
+  public synchronized void delete(String id, String who) {
+    if (rules.get(id).isPresent()) {
+      rules.delete(id, who);
+      apply();
+      return;
+    }
+    Base b = base.get(id);
+    if (b == null) {
+      throw new StoreNotFoundException("no rule " + id);
+    }
+    throw new StoreConflictException("rule " + id + " is " + (b.layer() == Layer.BUILTIN ? "a built-in rule"
+        : "defined in " + b.origin()) + " and cannot be deleted through the API; disable it with POST /api/rules/"
+        + id + "/toggle");
+  }
+
+  /** Every stored change of rule {@code id}, oldest first. */
+  public List<RuleChange> history(String id) {
+    return rules.history(id);
+  }
+
+  /** Parses and compiles {@code text}: exactly one rule, with id {@code expectedId} when given. */
+  static Rule validate(String text, String format, String expectedId) {
+    if (!"json".equals(format) && !"yaml".equals(format)) {
+      throw new RuleSetException("format must be json or yaml, was " + format);
+    }
+    List<Rule> parsed = RuleFiles.parse(text, "rule");
+    if (parsed.size() != 1) {
+      throw new RuleSetException("rule: send exactly one rule per request (got " + parsed.size() + ")");
+    }
+    Rule r = parsed.get(0);
+    if (expectedId != null && !expectedId.equals(r.id())) {
+      throw new RuleSetException("rule: its id \"" + r.id() + "\" differs from the id in the path \"" + expectedId
+          + "\" (give \"id\": \"" + expectedId + "\")");
+    }
+    RuleFiles.compileOne(new RuleFiles.Loaded(r, "rule " + r.id()));
+    return r;
+  }
+
+  private Entry applyAndGet(String id) {
+    apply();
+    return get(id).orElseThrow(() -> new StoreNotFoundException("no rule " + id));
+  }
+
+  /** Hands the current rule set to the engine. */
+  public void apply() {
+    apply.accept(rules());
+  }
+
+  /** An {@code apply} for the detection stage: swaps the rules and waits (bounded) until they are in force. */
+  public static Consumer<List<Rule>> into(DetectionStage stage) {
+    return set -> {
+      try {
+        stage.replaceRules(set).get(APPLY_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn("the new rule set is stored and queued; the engine is busy and will apply it shortly");
+      } catch (ExecutionException e) {
+        throw new RuleSetException("the engine refused the rule set: " + e.getCause().getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+}
