@@ -60,6 +60,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private volatile String deliveryProblem;
   private final Path baselinesFile;
   private final Path positionFile;
+  private BaselineKeeper keeper;
   private final Clock clock;
   private final LinkedBlockingQueue<List<Event>> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -122,9 +123,29 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     this.thread = Thread.ofPlatform().name("phosor-detect").daemon().unstarted(this::run);
   }
 
+  /** Where baselines are kept instead of {@code baselines.json} (the server: the relational store). */
+  public interface BaselineKeeper {
+    /** The saved baselines (empty when none). */
+    Map<String, Object> load();
+
+    /** Replaces the saved baselines. */
+    void save(Map<String, Object> baselines);
+  }
+
+  /**
+   * Keeps baselines in {@code keeper} from now on (call before {@link #start()}); a {@code baselines.json}
+   * left by an earlier version is imported once when the keeper has none, then renamed to
+   * {@code baselines.json.imported}.
+   */
+  public void keepBaselinesIn(BaselineKeeper keeper) {
+    this.keeper = keeper;
+  }
+
   /** Restores baselines (a corrupt file is set aside and learning starts again) and starts the thread. */
   public void start() {
-    if (baselinesFile != null && Files.isRegularFile(baselinesFile)) {
+    if (keeper != null) {
+      restoreFromKeeper();
+    } else if (baselinesFile != null && Files.isRegularFile(baselinesFile)) {
       try {
         @SuppressWarnings("unchecked")
         Map<String, Object> b = JSON.readValue(baselinesFile.toFile(), Map.class);
@@ -146,6 +167,27 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     nextAdvance = now + ADVANCE_EVERY.toMillis();
     nextSave = now + SAVE_EVERY.toMillis();
     thread.start();
+  }
+
+  private void restoreFromKeeper() {
+    try {
+      Map<String, Object> b = keeper.load();
+      if (b.isEmpty() && baselinesFile != null && Files.isRegularFile(baselinesFile)) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> old = JSON.readValue(baselinesFile.toFile(), Map.class);
+        keeper.save(old);
+        Files.move(baselinesFile, baselinesFile.resolveSibling(baselinesFile.getFileName() + ".imported"),
+            StandardCopyOption.REPLACE_EXISTING);
+        LOG.info("imported new-value baselines from {} into the store", baselinesFile);
+        b = old;
+      }
+      if (!b.isEmpty()) {
+        engine.importBaselines(b);
+        LOG.info("restored new-value baselines of {} rules", b.size());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot restore new-value baselines ({}); learning starts again", e.toString());
+    }
   }
 
   private void resumePosition() {
@@ -369,7 +411,16 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     }
     try {
       Map<String, Object> b = engine.exportBaselines();
-      writeAtomically(baselinesFile, JSON.writeValueAsBytes(b));
+      if (keeper != null) {
+        try {
+          keeper.save(b);
+        } catch (RuntimeException e) {
+          // the database is down: keep learning, save at the next round; the position may still advance
+          LOG.warn("saving new-value baselines failed ({}); retrying at the next save", e.getMessage());
+        }
+      } else {
+        writeAtomically(baselinesFile, JSON.writeValueAsBytes(b));
+      }
       writeAtomically(positionFile, Long.toString(lastProcessed).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     } catch (IOException | RuntimeException e) {
       LOG.error("saving baselines to {} failed: {}", baselinesFile, e.toString());

@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +129,17 @@ public final class PhosorServer implements AutoCloseable {
     engine.setRules(catalog.rules());
     this.detection = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), config.detectQueueCapacity(),
         alerts, data.resolve("baselines.json"), registry, clock);
+    detection.keepBaselinesIn(new DetectionStage.BaselineKeeper() {
+      @Override
+      public Map<String, Object> load() {
+        return store.baselines().load();
+      }
+
+      @Override
+      public void save(Map<String, Object> baselines) {
+        store.baselines().put(baselines);
+      }
+    });
     pipeline.addSink(detection);
     ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);

@@ -144,6 +144,32 @@ class StorageEndToEndTest {
     }
   }
 
+  @Test
+  void newValueBaselinesAreKeptInTheStoreAcrossRestarts() throws Exception {
+    String rule = """
+        {"id": "e2e-new-ip", "name": "New address for a user", "type": "new_value", "severity": "medium",
+         "group_by": "user.name", "config": {"match": {"field": "message", "contains": "login"}, "field": "source.ip",
+         "learning_seconds": 0}}
+        """;
+    Map<String, String> env = Map.of("PHOSOR_BUILTIN_RULES", "false");
+    try (TestServer t = TestServer.start(data, env)) {
+      assertThat(t.request("POST", "/api/rules", t.admin(), rule, "application/json").statusCode()).isEqualTo(201);
+      send(t, "{\"message\": \"login ok\", \"user\": \"alice\", \"src_ip\": \"198.51.100.1\"}");
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts(t, "?rule=e2e-new-ip").size() == 1);
+    }
+    try (TestServer t = TestServer.start(data, env)) {
+      send(t, "{\"message\": \"login ok\", \"user\": \"alice\", \"src_ip\": \"198.51.100.1\"}");
+      send(t, "{\"message\": \"login ok\", \"user\": \"alice\", \"src_ip\": \"198.51.100.2\"}");
+      send(t, "{\"message\": \"login ok\", \"user\": \"bob\", \"src_ip\": \"198.51.100.9\"}");
+      // bob's alert comes after everything sent before it: then alice's known address has raised nothing
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts(t, "?rule=e2e-new-ip").get(0).get("summary").asText()
+          .contains("198.51.100.9"));
+      assertThat(alerts(t, "?rule=e2e-new-ip")).extracting(a -> a.get("summary").asText())
+          .as("the first run's alert, the new address, bob; not alice's known address again").hasSize(3)
+          .anyMatch(x -> x.contains("198.51.100.2"));
+    }
+  }
+
   private static void send(TestServer t, String body) throws Exception {
     String b = body.startsWith("{") ? body : "{\"message\": \"" + body + "\"}";
     HttpResponse<String> r = t.post("/api/webhook/e2e", TestServer.ingest(), b);
