@@ -259,7 +259,8 @@ final class EventQueryParser extends QueryParser {
   // ---- typed queries ---------------------------------------------------------------------------------
 
   private Query typedTerm(String f, int k, String text, boolean quoted) {
-    if (!quoted) {
+    // quoted too when no keyword can hold the literal text: @timestamp:">2026-11-21T08:00" (times have colons)
+    if (!quoted || (k & FieldKinds.KEYWORD) == 0) {
       String op = text.startsWith(">=") ? ">=" : text.startsWith("<=") ? "<=" : text.startsWith(">") ? ">"
           : text.startsWith("<") ? "<" : null;
       if (op != null && text.length() > op.length()) {
