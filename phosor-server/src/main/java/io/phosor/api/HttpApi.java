@@ -81,10 +81,16 @@ public final class HttpApi {
 
   /** Writes a JSON error body. */
   public static void error(Context ctx, int status, String code, String message) {
+    error(ctx, status, code, message, Map.of());
+  }
+
+  /** Writes a JSON error body with extra fields (e.g. the position of a query error). */
+  public static void error(Context ctx, int status, String code, String message, Map<String, Object> extra) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", status);
     body.put("error", code);
     body.put("message", message);
+    body.putAll(extra);
     ctx.attribute(ERROR_ATTR, code);
     ctx.status(status).json(body);
   }

@@ -26,6 +26,10 @@ import io.phosor.detect.RuleFiles;
 import io.phosor.detect.RuleCatalog;
 import io.phosor.detect.RuleRoutes;
 import io.phosor.detect.RuleSetException;
+import io.phosor.search.EventIndex;
+import io.phosor.search.IndexSettings;
+import io.phosor.search.IndexStage;
+import io.phosor.search.SearchRoutes;
 import io.phosor.store.Store;
 import io.phosor.store.StoreException;
 import io.phosor.store.StoreSettings;
@@ -73,6 +77,7 @@ public final class PhosorServer implements AutoCloseable {
   private final AlertService alerts;
   private final RuleCatalog catalog;
   private DetectionStage detection;
+  private final IndexStage indexing;
   private final List<String> ingestTokens;
   private final Health health;
   private int httpPort;
@@ -141,6 +146,15 @@ public final class PhosorServer implements AutoCloseable {
       }
     });
     pipeline.addSink(detection);
+    if (config.searchEnabled()) {
+      EventIndex index = EventIndex.open(data.resolve("index"), IndexSettings.defaults()
+          .withRetentionDays(config.retentionDays()), clock);
+      this.indexing = new IndexStage(index, journal.dir(), journal.lastSyncedSeq(), config.queueCapacity(), registry,
+          clock);
+      pipeline.addSink(indexing);
+    } else {
+      this.indexing = null;
+    }
     ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     TokenAuth auth = new TokenAuth(ingestTokens, apiToken);
@@ -166,6 +180,13 @@ public final class PhosorServer implements AutoCloseable {
     new AlertRoutes(alerts).register(http.app());
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
+    if (indexing != null) {
+      health.register("index", () -> indexing.problem() == null ? Health.Check.OK
+          : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
+      new SearchRoutes(indexing.index(), clock).register(http.app());
+    } else {
+      SearchRoutes.registerDisabled(http.app());
+    }
   }
 
   /** Opens the relational store (migrating it); a database that cannot be reached or migrated stops start-up. */
@@ -217,6 +238,9 @@ public final class PhosorServer implements AutoCloseable {
     PhosorServer s = new PhosorServer(config, clock);
     try {
       s.detection.start();
+      if (s.indexing != null) {
+        s.indexing.start();
+      }
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -322,6 +346,9 @@ public final class PhosorServer implements AutoCloseable {
     }
     pipeline.shutdown(config.shutdownTimeout());
     detection.close(config.shutdownTimeout());
+    if (indexing != null) {
+      indexing.close(config.shutdownTimeout());
+    }
     storeWatch.close();
     store.close();
     try {

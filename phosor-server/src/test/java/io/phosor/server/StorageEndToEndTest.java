@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import io.phosor.testkit.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,6 +168,41 @@ class StorageEndToEndTest {
       assertThat(alerts(t, "?rule=e2e-new-ip")).extracting(a -> a.get("summary").asText())
           .as("the first run's alert, the new address, bob; not alice's known address again").hasSize(3)
           .anyMatch(x -> x.contains("198.51.100.2"));
+    }
+  }
+
+  @Test
+  void whilePostgresqlIsAwayIngestionGoesOnHealthSaysDegradedAndEveryAlertIsStoredOnceWhenItIsBack() throws Exception {
+    try (TestDatabases db = TestDatabases.schema("whilePostgresqlIsAway");
+        TcpProxy proxy = new TcpProxy("127.0.0.1", db.port()).start();
+        TestServer t = TestServer.start(data, Map.of("PHOSOR_BUILTIN_RULES", "false",
+            "PHOSOR_DATABASE_URL", db.url("127.0.0.1:" + proxy.port())))) {
+      assertThat(t.request("POST", "/api/rules", t.admin(), MARKER_RULE, "application/json").statusCode())
+          .isEqualTo(201);
+      send(t, "before phosor-e2e-marker");
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts(t, "").size() == 1);
+
+      proxy.stop();
+      for (int i = 0; i < 5; i++) {
+        send(t, "during-" + i + " phosor-e2e-marker"); // accepted: the journal has them
+      }
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode h = json(t.get("/health", null));
+        assertThat(h.get("status").asText()).isEqualTo("degraded");
+        assertThat(h.toString()).contains("unreachable").doesNotContain("password");
+      });
+      assertThat(t.get("/api/alerts", t.admin()).statusCode()).isEqualTo(503);
+
+      proxy.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        HttpResponse<String> r = t.get("/api/alerts?limit=100", t.admin());
+        return r.statusCode() == 200 && JSON.readTree(r.body()).get("alerts").size() >= 6;
+      });
+      JsonNode all = alerts(t, "?limit=100");
+      assertThat(all).hasSize(6);
+      assertThat(all).extracting(a -> a.get("event_ids").get(0).asLong()).doesNotHaveDuplicates();
+      await().atMost(Duration.ofSeconds(30)).until(() -> json(t.get("/health", null)).get("status").asText()
+          .equals("ok"));
     }
   }
 
