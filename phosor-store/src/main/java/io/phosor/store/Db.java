@@ -105,7 +105,7 @@ final class Db {
   StoreException failure(String what, SQLException e) {
     if (unavailable(e)) {
       return new StoreUnavailableException("database " + name + " is unavailable (" + what + "): "
-          + Messages.oneLine(Messages.rootCause(e)), e);
+          + Messages.cause(e), e);
     }
     return new StoreException("database " + name + " failed to " + what + ": " + Messages.oneLine(e), e);
   }

@@ -84,7 +84,7 @@ public final class Store implements AutoCloseable {
       pool = new HikariDataSource(poolConfig(settings));
     } catch (HikariPool.PoolInitializationException | StoreException | IllegalArgumentException e) {
       throw new StoreException("database " + name + (settings.dialect() == Dialect.SQLITE ? " cannot be opened: "
-          : " is unreachable: ") + Messages.oneLine(Messages.rootCause(e)), e);
+          : " is unreachable: ") + Messages.cause(e), e);
     }
     try {
       String version = migrate(pool, settings);
@@ -168,14 +168,52 @@ public final class Store implements AutoCloseable {
       config = config.schemas(s.schema()).createSchemas(true);
     }
     try {
+      if (s.dialect() == Dialect.POSTGRESQL) {
+        checkPrivileges(pool, s);
+      }
       MigrateResult result = config.load().migrate();
       return result.targetSchemaVersion != null ? result.targetSchemaVersion
           : currentVersion(config.load());
+    } catch (StoreException e) {
+      throw e;
     } catch (RuntimeException e) {
       if (Db.unavailable(e)) {
-        throw new StoreException("database " + s.describe() + " is unreachable: " + Messages.oneLine(Messages.rootCause(e)), e);
+        throw new StoreException("database " + s.describe() + " is unreachable: " + Messages.cause(e), e);
       }
-      throw new StoreException("database " + s.describe() + " refused the schema migration: " + Messages.oneLine(e), e);
+      throw new StoreException("database " + s.describe() + " refused the schema migration: "
+          + Messages.migrationFailure(e), e);
+    }
+  }
+
+  /**
+   * Refuses at once, with the GRANT that would help, a first migration the user may not run: Flyway
+   * would retry creating its history table for ten seconds and then report a bare "permission denied".
+   */
+  private static void checkPrivileges(HikariDataSource pool, StoreSettings s) {
+    String sql = "SELECT current_user, n.nspname, to_regclass(quote_ident(n.nspname) || '.flyway_schema_history'), "
+        + "has_schema_privilege(n.nspname, 'CREATE'), has_database_privilege(current_database(), 'CREATE') "
+        + "FROM (SELECT coalesce(?, current_schema()) AS nspname) t LEFT JOIN pg_namespace n ON n.nspname = t.nspname";
+    try (Connection c = pool.getConnection(); var ps = c.prepareStatement(sql)) {
+      ps.setString(1, s.schema());
+      try (var rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        String user = rs.getString(1);
+        String schema = rs.getString(2);
+        boolean migrated = rs.getString(3) != null;
+        if (schema == null && s.schema() != null && !rs.getBoolean(5)) {
+          throw new StoreException("database " + s.describe() + " refused the schema migration: schema " + s.schema()
+              + " does not exist and user " + user + " may not create it (GRANT CREATE ON DATABASE ... TO " + user
+              + ", or create the schema for it)");
+        }
+        if (schema != null && !migrated && !rs.getBoolean(4)) {
+          throw new StoreException("database " + s.describe() + " refused the schema migration: user " + user
+              + " may not create tables in schema " + schema + " (GRANT CREATE ON SCHEMA " + schema + " TO " + user + ")");
+        }
+      }
+    } catch (SQLException e) {
+      // Not decisive: the migration itself will say what is wrong.
     }
   }
 
