@@ -133,6 +133,35 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aPoolOfOneConnectionIsEnoughToMigrateAndWork() {
+    try (TestDatabase db = TestDatabase.postgres(); Store store = Store.open(db.settings().withPoolSize(1), clock)) {
+      store.rules().create("r", "name: x", "yaml", true, "a");
+      assertThat(store.rules().list()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aSchemaThatDoesNotExistAndMayNotBeCreatedIsRefusedWithOneClearLine() throws SQLException {
+    String role = TestDatabase.randomSchema().replace("phosor_test_", "phosor_ro_");
+    String schema = TestDatabase.randomSchema();
+    try (TestDatabase admin = TestDatabase.postgres()) {
+      admin.execute("CREATE ROLE " + role + " LOGIN");
+      try {
+        URI server = TestDatabase.postgresServer();
+        String url = "postgresql://" + role + "@" + server.getHost() + ":" + server.getPort() + server.getPath();
+        StoreSettings settings = StoreSettings.of(url, null).withSchema(schema);
+        assertThatThrownBy(() -> Store.open(settings, clock))
+            .isExactlyInstanceOf(StoreException.class)
+            .hasMessageEndingWith("refused the schema migration: schema " + schema + " does not exist and user " + role
+                + " may not create it (GRANT CREATE ON DATABASE " + server.getPath().substring(1) + " TO " + role
+                + ", or create the schema for it)");
+      } finally {
+        admin.execute("DROP ROLE " + role);
+      }
+    }
+  }
+
+  @Test
   void aUserWithoutPrivilegeToCreateTablesIsRefusedWithOneClearLine() throws SQLException {
     String role = TestDatabase.randomSchema().replace("phosor_test_", "phosor_ro_");
     try (TestDatabase db = TestDatabase.postgres()) {

@@ -141,6 +141,14 @@ class SqliteStoreTest {
   }
 
   @Test
+  void aPoolOfOneConnectionIsEnoughToMigrateAndWork() {
+    try (Store store = Store.open(StoreSettings.sqlite(dir).withPoolSize(1), clock)) {
+      store.rules().create("r", "name: x", "yaml", true, "a");
+      assertThat(store.rules().list()).hasSize(1);
+    }
+  }
+
+  @Test
   void aJdbcUrlNamingAFileIsUsedAsIs() {
     Path file = dir.resolve("elsewhere/my.db");
     try (Store store = Store.open(StoreSettings.of("jdbc:sqlite:" + file, null), clock)) {
@@ -167,7 +175,8 @@ class SqliteStoreTest {
     Files.writeString(blocker, "x");
     assertThatThrownBy(() -> Store.open(StoreSettings.sqlite(blocker.resolve("data")), clock))
         .isExactlyInstanceOf(StoreException.class)
-        .hasMessageContaining("database SQLite " + blocker.resolve("data/phosor.db"));
+        .hasMessageStartingWith("database SQLite " + blocker.resolve("data/phosor.db") + " cannot be opened: cannot create "
+            + "its directory " + blocker.resolve("data"));
   }
 
   @Test
