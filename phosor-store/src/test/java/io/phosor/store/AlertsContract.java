@@ -145,6 +145,9 @@ abstract class AlertsContract extends StoreContract {
     assertThatThrownBy(() -> store.alerts().insertAll(List.of(alert("x".repeat(201), LOW, 1))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("alert rule id is 201 characters long, more than the 200 allowed");
+    List<Alert> tooMany = java.util.Collections.nCopies(10_001, alert("r", LOW, 1, 1L));
+    assertThatThrownBy(() -> store.alerts().insertAll(tooMany))
+        .hasMessage("10001 alerts in one call, more than the 10000 allowed: split the batch");
   }
 
   @Test

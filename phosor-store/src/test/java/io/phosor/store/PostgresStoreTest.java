@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +28,16 @@ class PostgresStoreTest {
   final ManualClock clock = new ManualClock(StoreContract.T0);
 
   @BeforeAll
-  static void needsADatabase() {
+  static void sayWhenSkipped() {
     if (TestDatabase.postgresUrl() == null) {
       System.out.println("[phosor-store] PostgreSQL store tests SKIPPED: set " + TestDatabase.POSTGRES_ENV
           + "=postgresql://postgres@127.0.0.1:5432/test to run them");
     }
+  }
+
+  /** Runs before the nested contracts' own set-up too, so every test counts as skipped without a database. */
+  @BeforeEach
+  void needsADatabase() {
     assumeTrue(TestDatabase.postgresUrl() != null, TestDatabase.POSTGRES_ENV + " is not set");
   }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every repository contract on a real SQLite file, plus what only SQLite has (WAL, one writer at a time). */
 class SqliteStoreTest {
+  final ManualClock clock = new ManualClock(StoreContract.T0);
   @TempDir
   Path dir;
 
@@ -112,8 +113,6 @@ class SqliteStoreTest {
   }
 
   // ---- SQLite only
-
-  final ManualClock clock = new ManualClock(StoreContract.T0);
 
   @Test
   void theDefaultDatabaseIsPhosorDbInTheDataDirectoryWhichIsCreatedIfMissing() {

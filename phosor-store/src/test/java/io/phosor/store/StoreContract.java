@@ -39,7 +39,9 @@ abstract class StoreContract {
     if (store != null) {
       store.close();
     }
-    database.close();
+    if (database != null) {
+      database.close();
+    }
   }
 
   /** Closes the store and opens it again on the same database. */
