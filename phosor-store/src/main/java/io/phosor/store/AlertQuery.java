@@ -2,7 +2,6 @@ package io.phosor.store;
 
 import io.phosor.event.Severity;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -22,7 +21,7 @@ public record AlertQuery(int limit, Set<Severity> severities, AlertStatus status
   /** Checks the limit and the time range. */
   public AlertQuery {
     Check.limit(limit);
-    severities = severities == null || severities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(severities));
+    severities = severities == null ? Set.of() : Set.copyOf(severities);
     if (from != null && to != null && !from.isBefore(to)) {
       throw new IllegalArgumentException("alert query: from (" + from + ") must be before to (" + to + ")");
     }

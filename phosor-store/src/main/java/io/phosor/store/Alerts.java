@@ -83,6 +83,7 @@ public final class Alerts {
     if (alerts.isEmpty()) {
       return List.of();
     }
+    Check.batch(alerts.size(), "alerts");
     for (Alert a : alerts) {
       validate(a);
     }

@@ -35,6 +35,7 @@ public final class Baselines {
     if (baselines.isEmpty()) {
       return;
     }
+    Check.batch(baselines.size(), "baselines");
     Map<String, String> json = new TreeMap<>();
     for (Map.Entry<String, Object> e : baselines.entrySet()) {
       Check.id(e.getKey(), "baseline rule id");

@@ -23,6 +23,8 @@ final class Check {
   static final int MAX_BASELINE = 64 << 20;
   /** Longest file path Linux accepts (PATH_MAX). */
   static final int MAX_PATH = 4096;
+  /** The most records one call stores: the engine and the file tailer write in batches far smaller. */
+  static final int MAX_BATCH = 10_000;
   /** The most rows one list call returns. */
   static final int MAX_LIMIT = 1000;
 
@@ -82,6 +84,14 @@ final class Check {
       throw new IllegalArgumentException(name + " is not valid JSON: " + e.getOriginalMessage());
     }
     return value;
+  }
+
+  /** A batch of {@code size} records of kind {@code what}: at most {@link #MAX_BATCH}. */
+  static void batch(int size, String what) {
+    if (size > MAX_BATCH) {
+      throw new IllegalArgumentException(size + " " + what + " in one call, more than the " + MAX_BATCH
+          + " allowed: split the batch");
+    }
   }
 
   /** A list limit: 1 to {@link #MAX_LIMIT}. */

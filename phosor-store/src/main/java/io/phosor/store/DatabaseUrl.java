@@ -42,7 +42,7 @@ record DatabaseUrl(Dialect dialect, String jdbcUrl, String user, String password
             + "(the default database is " + DEFAULT_SQLITE_FILE + " in the data directory)");
       }
       Path file = dataDir.resolve(DEFAULT_SQLITE_FILE).toAbsolutePath().normalize();
-      return new DatabaseUrl(Dialect.SQLITE, "jdbc:sqlite:" + file, null, null, "SQLite " + file);
+      return new DatabaseUrl(Dialect.SQLITE, "jdbc:sqlite:" + file, null, null, Dialect.SQLITE.displayName() + " " + file);
     }
     String u = url.strip();
     String lower = u.toLowerCase(Locale.ROOT);
@@ -85,7 +85,7 @@ record DatabaseUrl(Dialect dialect, String jdbcUrl, String user, String password
       throw bad(url, "is an in-memory database, which the store cannot use (every pooled connection "
           + "would see its own empty database): name a file, e.g. jdbc:sqlite:/path/to/phosor.db");
     }
-    return new DatabaseUrl(Dialect.SQLITE, "jdbc:sqlite:" + rest, null, null, "SQLite " + file);
+    return new DatabaseUrl(Dialect.SQLITE, "jdbc:sqlite:" + rest, null, null, Dialect.SQLITE.displayName() + " " + file);
   }
 
   /** libpq's URI form: {@code postgresql://[user[:password]@]host[:port][,...]/db[?params]}. */
@@ -173,7 +173,7 @@ record DatabaseUrl(Dialect dialect, String jdbcUrl, String user, String password
   }
 
   private static String display(String user, String hosts, String db) {
-    return "PostgreSQL " + (user == null ? "" : user + "@") + hosts + "/" + db;
+    return Dialect.POSTGRESQL.displayName() + " " + (user == null ? "" : user + "@") + hosts + "/" + db;
   }
 
   /** Percent-decodes (RFC 3986 section 2.1) as UTF-8; unlike URLDecoder a '+' stays a '+'. */

@@ -1,6 +1,7 @@
 package io.phosor.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -105,7 +106,7 @@ final class Db {
   StoreException failure(String what, SQLException e) {
     if (unavailable(e)) {
       return new StoreUnavailableException("database " + name + " is unavailable (" + what + "): "
-          + Messages.oneLine(Messages.rootCause(e)), e);
+          + Messages.cause(e), e);
     }
     return new StoreException("database " + name + " failed to " + what + ": " + Messages.oneLine(e), e);
   }
@@ -114,7 +115,7 @@ final class Db {
   static boolean unavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-          || t instanceof SQLRecoverableException || t instanceof java.io.IOException) {
+          || t instanceof SQLRecoverableException || t instanceof IOException) {
         return true;
       }
       if (t instanceof SQLiteException se) {

@@ -64,10 +64,7 @@ public final class Incidents {
           id = rs.getLong(1);
         }
       }
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("title", title);
-      detail.put("severity", severity.label());
-      event(c, id, "created", Check.toJson(detail), who, now);
+      event(c, id, "created", detail("title", title, "severity", severity.label()), who, now);
       return new StoredIncident(id, title, severity, IncidentStatus.OPEN, entityType, entityValue, null, who, now, now);
     });
   }
@@ -121,7 +118,7 @@ public final class Incidents {
         ps.setLong(3, id);
         ps.executeUpdate();
       }
-      event(c, id, "status_changed", Check.toJson(Map.of("from", before.status().label(), "to", status.label())), who, now);
+      event(c, id, "status_changed", detail("from", before.status().label(), "to", status.label()), who, now);
       return find(c, id).orElseThrow();
     });
   }
@@ -149,10 +146,7 @@ public final class Incidents {
         ps.setLong(3, id);
         ps.executeUpdate();
       }
-      Map<String, Object> detail = new LinkedHashMap<>();
-      detail.put("from", before.assignee());
-      detail.put("to", assignee);
-      event(c, id, "assigned", Check.toJson(detail), who, now);
+      event(c, id, "assigned", detail("from", before.assignee(), "to", assignee), who, now);
       return find(c, id).orElseThrow();
     });
   }
@@ -165,7 +159,7 @@ public final class Incidents {
    */
   public IncidentEvent addNote(long id, String text, String who) {
     Check.text(text, "note", Check.MAX_TEXT);
-    return appendEvent(id, "note", Check.toJson(Map.of("text", text)), who);
+    return appendEvent(id, "note", detail("text", text), who);
   }
 
   /**
@@ -191,7 +185,7 @@ public final class Incidents {
           return false;
         }
       }
-      event(c, id, "alert_linked", Check.toJson(Map.of("alert_id", alertId)), who, now);
+      event(c, id, "alert_linked", detail("alert_id", alertId), who, now);
       return true;
     });
   }
@@ -273,6 +267,15 @@ public final class Incidents {
       ps.executeUpdate();
     }
     return new IncidentEvent(eventId, id, kind, detail, who, now);
+  }
+
+  /** A timeline detail: a JSON object of the given name, value pairs, in that order (nulls kept). */
+  private static String detail(Object... nameValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameValues.length; i += 2) {
+      m.put((String) nameValues[i], nameValues[i + 1]);
+    }
+    return Check.toJson(m);
   }
 
   static boolean exists(Connection c, String sql, long id) throws SQLException {

@@ -78,6 +78,7 @@ public final class Sources {
     if (positions.isEmpty()) {
       return;
     }
+    Check.batch(positions.size(), "file positions");
     for (Map.Entry<String, String> e : positions.entrySet()) {
       Check.text(e.getKey(), "position key", Check.MAX_PATH);
       Check.text(e.getValue(), "position " + e.getKey(), Check.MAX_JSON);

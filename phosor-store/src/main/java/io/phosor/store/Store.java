@@ -32,6 +32,8 @@ public final class Store implements AutoCloseable {
   static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
   /** Bounds a query on a connection whose server went silent (no RST), so callers never hang for good. */
   static final int POSTGRESQL_SOCKET_TIMEOUT_S = 30;
+  /** Flyway holds a lock connection and a migration connection at the same time. */
+  private static final int MIGRATION_POOL = 2;
 
   private final HikariDataSource pool;
   private final Dialect dialect;
@@ -78,30 +80,34 @@ public final class Store implements AutoCloseable {
   public static Store open(StoreSettings settings, Clock clock) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clock, "clock");
-    String name = settings.describe();
-    HikariDataSource pool;
-    try {
-      pool = new HikariDataSource(poolConfig(settings));
-    } catch (HikariPool.PoolInitializationException | StoreException | IllegalArgumentException e) {
-      throw new StoreException("database " + name + (settings.dialect() == Dialect.SQLITE ? " cannot be opened: "
-          : " is unreachable: ") + Messages.oneLine(Messages.rootCause(e)), e);
+    // Flyway takes two connections at once on PostgreSQL (one holds the lock), so it gets a pool of its
+    // own; the store's pool then starts on the finished schema, whatever its size.
+    String version;
+    try (HikariDataSource migrations = connect(settings, MIGRATION_POOL, "phosor-store-migration")) {
+      version = migrate(migrations, settings);
     }
+    HikariDataSource pool = connect(settings, settings.effectivePoolSize(), "phosor-store");
+    LOG.info("store: {}, schema version {}", settings.describe(), version);
+    return new Store(pool, settings, version, clock);
+  }
+
+  /** A pool that has made its first connection, or a StoreException saying why it could not. */
+  private static HikariDataSource connect(StoreSettings settings, int size, String name) {
     try {
-      String version = migrate(pool, settings);
-      Store store = new Store(pool, settings, version, clock);
-      LOG.info("store: {}, schema version {}", name, version);
-      return store;
-    } catch (RuntimeException | Error e) {
-      pool.close();
+      return new HikariDataSource(poolConfig(settings, size, name));
+    } catch (StoreException e) {
       throw e;
+    } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
+      throw new StoreException("database " + settings.describe() + (settings.dialect() == Dialect.SQLITE
+          ? " cannot be opened: " : " is unreachable: ") + Messages.cause(e), e);
     }
   }
 
-  private static HikariConfig poolConfig(StoreSettings s) {
+  private static HikariConfig poolConfig(StoreSettings s, int size, String name) {
     DatabaseUrl url = s.connection();
     HikariConfig c = new HikariConfig();
-    c.setPoolName("phosor-store");
-    c.setMaximumPoolSize(s.effectivePoolSize());
+    c.setPoolName(name);
+    c.setMaximumPoolSize(size);
     c.setMinimumIdle(1);
     long timeout = s.connectTimeout().toMillis();
     c.setConnectionTimeout(timeout);
@@ -152,7 +158,8 @@ public final class Store implements AutoCloseable {
     try {
       Files.createDirectories(parent);
     } catch (IOException | SecurityException e) {
-      throw new StoreException("cannot create directory " + parent + " for database " + s.describe() + ": " + e, e);
+      throw new StoreException("database " + s.describe() + " cannot be opened: cannot create its directory " + parent
+          + " (" + e + ")", e);
     }
   }
 
@@ -168,14 +175,52 @@ public final class Store implements AutoCloseable {
       config = config.schemas(s.schema()).createSchemas(true);
     }
     try {
+      if (s.dialect() == Dialect.POSTGRESQL) {
+        checkPrivileges(pool, s);
+      }
       MigrateResult result = config.load().migrate();
       return result.targetSchemaVersion != null ? result.targetSchemaVersion
           : currentVersion(config.load());
+    } catch (StoreException e) {
+      throw e;
     } catch (RuntimeException e) {
       if (Db.unavailable(e)) {
-        throw new StoreException("database " + s.describe() + " is unreachable: " + Messages.oneLine(Messages.rootCause(e)), e);
+        throw new StoreException("database " + s.describe() + " is unreachable: " + Messages.cause(e), e);
       }
-      throw new StoreException("database " + s.describe() + " refused the schema migration: " + Messages.oneLine(e), e);
+      throw new StoreException("database " + s.describe() + " refused the schema migration: "
+          + Messages.migrationFailure(e), e);
+    }
+  }
+
+  /**
+   * Refuses at once, with the GRANT that would help, a first migration the user may not run: Flyway
+   * would retry creating its history table for ten seconds and then report a bare "permission denied".
+   */
+  private static void checkPrivileges(HikariDataSource pool, StoreSettings s) {
+    String sql = "SELECT current_user, n.nspname, to_regclass(quote_ident(n.nspname) || '.flyway_schema_history'), "
+        + "has_schema_privilege(n.nspname, 'CREATE'), has_database_privilege(current_database(), 'CREATE'), current_database() "
+        + "FROM (SELECT coalesce(?, current_schema()) AS nspname) t LEFT JOIN pg_namespace n ON n.nspname = t.nspname";
+    try (Connection c = pool.getConnection(); var ps = c.prepareStatement(sql)) {
+      ps.setString(1, s.schema());
+      try (var rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        String user = rs.getString(1);
+        String schema = rs.getString(2);
+        boolean migrated = rs.getString(3) != null;
+        if (schema == null && s.schema() != null && !rs.getBoolean(5)) {
+          throw new StoreException("database " + s.describe() + " refused the schema migration: schema " + s.schema()
+              + " does not exist and user " + user + " may not create it (GRANT CREATE ON DATABASE " + rs.getString(6) + " TO " + user
+              + ", or create the schema for it)");
+        }
+        if (schema != null && !migrated && !rs.getBoolean(4)) {
+          throw new StoreException("database " + s.describe() + " refused the schema migration: user " + user
+              + " may not create tables in schema " + schema + " (GRANT CREATE ON SCHEMA " + schema + " TO " + user + ")");
+        }
+      }
+    } catch (SQLException e) {
+      // Not decisive: the migration itself will say what is wrong.
     }
   }
 
