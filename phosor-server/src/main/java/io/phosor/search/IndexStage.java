@@ -68,7 +68,7 @@ public final class IndexStage implements EventSink, AutoCloseable {
     this.capacity = capacity;
     this.clock = clock;
     this.latestSeq = journalLastSeq;
-    this.lastAdded = index.resumeSeq() - 1;
+    this.lastAdded = Math.max(0, index.resumeSeq() - 1);
     this.indexed = Counter.builder("phosor.index.events").description("Events added to the search index")
         .register(registry);
     this.overflows = Counter.builder("phosor.index.overflows")
@@ -184,6 +184,7 @@ public final class IndexStage implements EventSink, AutoCloseable {
 
   private void catchUp() {
     long target = latestSeq;
+    long before = lastAdded;
     List<Event> chunk = new ArrayList<>(CHUNK);
     try {
       Journal.read(journalDir, lastAdded + 1, e -> {
@@ -200,7 +201,8 @@ public final class IndexStage implements EventSink, AutoCloseable {
       sleep(1000);
       return;
     }
-    if (lastAdded >= target) {
+    if (lastAdded >= target || lastAdded == before) {
+      // caught up, or the journal holds nothing more (nothing to wait for)
       overflow = false;
       // what was journaled while the flag was still set was not queued: read it once more (duplicates skipped)
       chunk.clear();

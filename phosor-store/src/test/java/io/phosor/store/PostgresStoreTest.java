@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.phosor.testkit.ManualClock;
+import io.phosor.testkit.TcpProxy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
