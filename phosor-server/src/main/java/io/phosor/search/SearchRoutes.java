@@ -52,7 +52,7 @@ public final class SearchRoutes {
 
   /** With search turned off: the routes exist and say so (503), rather than a confusing 404. */
   public static void registerDisabled(Javalin app) {
-    for (String path : List.of("/api/events/search", "/api/events/histogram", "/api/events/{event_id}")) {
+    for (String path : List.of("/api/events/search", "/api/events/histogram", "/api/events/{event_id}", "/api/detect")) {
       app.get(path, ctx -> {
         throw new ApiException(503, "search_disabled", "event search is turned off (PHOSOR_SEARCH_ENABLED=false)");
       }, Role.ADMIN);

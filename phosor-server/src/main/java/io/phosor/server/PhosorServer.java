@@ -17,6 +17,7 @@ import io.phosor.config.ConfigException;
 import io.phosor.config.PhosorConfig;
 import io.phosor.alert.AlertRoutes;
 import io.phosor.alert.AlertService;
+import io.phosor.detect.BackfillRoutes;
 import io.phosor.detect.DetectRoutes;
 import io.phosor.detect.DetectionStage;
 import io.phosor.detect.Engine;
@@ -184,6 +185,7 @@ public final class PhosorServer implements AutoCloseable {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
       new SearchRoutes(indexing.index(), clock).register(http.app());
+      new BackfillRoutes(indexing.index(), catalog::rules).register(http.app());
     } else {
       SearchRoutes.registerDisabled(http.app());
     }

@@ -74,6 +74,22 @@ class SearchEndToEndTest {
       assertThat(h.get("total").asLong()).isEqualTo(15);
       assertThat(h.get("buckets").size()).isBetween(24, 25);
 
+      // backfill: a new rule over stored events says what would fire, raising no alert
+      String rule = "{\"id\": \"bf\", \"name\": \"Backfill\", \"type\": \"threshold\", \"severity\": \"high\", "
+          + "\"enabled\": false, \"group_by\": \"user.name\", \"config\": {\"match\": {\"field\": \"message\", "
+          + "\"contains\": \"failed\"}, \"count\": 10, \"window_seconds\": 600}}";
+      assertThat(t.request("POST", "/api/rules", t.admin(), rule, "application/json").statusCode()).isEqualTo(201);
+      String range = "from=" + enc(java.time.Instant.now().minusSeconds(3600).toString()) + "&to="
+          + enc(java.time.Instant.now().plusSeconds(60).toString());
+      HttpResponse<String> bf = t.get("/api/detect?" + range + "&rule=bf", t.admin());
+      assertThat(bf.statusCode()).as(bf.body()).isEqualTo(200);
+      JsonNode fired = JSON.readTree(bf.body());
+      assertThat(fired.get("events_scanned").asInt()).isEqualTo(30);
+      assertThat(fired.get("alerts")).extracting(a -> a.get("group").get("user.name").asText())
+          .containsExactlyInAnyOrder("alice", "bob");
+      assertThat(JSON.readTree(t.get("/api/alerts", t.admin()).body()).get("alerts")).isEmpty();
+      assertThat(t.get("/api/detect?rule=bf", t.admin()).statusCode()).isEqualTo(400);
+
       HttpResponse<String> bad = t.get("/api/events/search?q=" + enc("user:(alice"), t.admin());
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(JSON.readTree(bad.body()).get("position").asInt()).isPositive();
