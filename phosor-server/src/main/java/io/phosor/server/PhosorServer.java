@@ -131,6 +131,7 @@ public final class PhosorServer implements AutoCloseable {
     ReputationLimiter limiter = new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
     this.syslog = new SyslogServer(config, pipeline, stats, limiter, registry, clock);
     this.files = new FileTailer(config, pipeline, stats, clock, journal.dir());
+    files.keepPositionsIn(new StorePositions(store));
     Engine engine = new Engine(EngineConfig.DEFAULTS, clock);
     engine.setRules(catalog.rules());
     this.detection = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), config.detectQueueCapacity(),

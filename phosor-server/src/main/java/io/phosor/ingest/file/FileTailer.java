@@ -85,6 +85,11 @@ public final class FileTailer implements AutoCloseable {
     this.batchMax = Math.max(1, Math.min(MAX_BATCH_LINES, pipeline.capacity() / 4));
   }
 
+  /** Keeps the file list and positions in {@code keeper} (call before {@link #start()}). */
+  public void keepPositionsIn(PositionKeeper keeper) {
+    positions.keepIn(keeper);
+  }
+
   /** Restores the saved list of files and starts following them. */
   public void start() {
     synchronized (lock) {

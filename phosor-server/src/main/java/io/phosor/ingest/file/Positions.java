@@ -32,9 +32,15 @@ final class Positions {
   record State(long journalSeq, List<Entry> files) {}
 
   private final Path file;
+  private PositionKeeper keeper;
 
   Positions(Path dataDir) {
     this.file = dataDir.resolve(FILE_NAME);
+  }
+
+  /** Keeps the state in {@code keeper} (the server's store) instead of the file; a file left from before is imported. */
+  void keepIn(PositionKeeper keeper) {
+    this.keeper = keeper;
   }
 
   Path file() {
@@ -43,10 +49,26 @@ final class Positions {
 
   /** Reads the saved state; an empty state when there is no file yet. */
   State load() throws IOException {
+    if (keeper != null) {
+      String json = keeper.load();
+      if (json != null) {
+        return parse(MAPPER.readTree(json));
+      }
+      if (Files.exists(file)) {
+        State imported = parse(MAPPER.readTree(file.toFile()));
+        save(imported);
+        Files.move(file, file.resolveSibling(FILE_NAME + ".imported"), StandardCopyOption.REPLACE_EXISTING);
+        return imported;
+      }
+      return new State(0, List.of());
+    }
     if (!Files.exists(file)) {
       return new State(0, List.of());
     }
-    JsonNode root = MAPPER.readTree(file.toFile());
+    return parse(MAPPER.readTree(file.toFile()));
+  }
+
+  private State parse(JsonNode root) throws IOException {
     if (root == null || !root.isObject()) {
       throw new IOException(file + " is not a JSON object");
     }
@@ -77,6 +99,14 @@ final class Positions {
         f.put("inode", e.id().inode());
       }
       f.put("offset", e.offset());
+    }
+    if (keeper != null) {
+      try {
+        keeper.save(MAPPER.writeValueAsString(root), state.files().stream().map(Entry::path).toList());
+      } catch (RuntimeException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      return;
     }
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
