@@ -101,6 +101,25 @@ public final class ConfigLoader {
       v -> longIn(v, 0, 1L << 50), "Below this much free space in the data directory ingestion pauses "
           + "(backpressure; nothing acknowledged is lost) and /health says why; it resumes by itself.");
 
+  static final Setting<Integer> WS_MAX_CLIENTS = def("ws.max_clients", "PHOSOR_WS_MAX_CLIENTS", "64",
+      v -> (int) longIn(v, 1, 10_000), "Live feed (/ws/events) connections at once; more are refused (503).");
+  static final Setting<Integer> WS_BUFFER = def("ws.buffer_messages", "PHOSOR_WS_BUFFER_MESSAGES", "1024",
+      v -> (int) longIn(v, 16, 1_000_000), "Messages held for each live feed client that is slower than the feed; "
+          + "beyond it the oldest are dropped and counted (phosor_ws_dropped_total).");
+  static final Setting<Integer> WS_EVENTS = def("ws.events_per_second", "PHOSOR_WS_EVENTS_PER_SECOND", "20",
+      v -> (int) longIn(v, 0, 100_000), "Sampled events per second sent to each live feed client (0: no event stream).");
+  static final Setting<Duration> WS_STATS = def("ws.stats_seconds", "PHOSOR_WS_STATS_SECONDS", "5",
+      v -> Duration.ofSeconds(longIn(v, 1, 3600)), "How often the live feed sends the /api/stats figures.");
+  static final Setting<Duration> WS_MAX_LAG = def("ws.max_lag_seconds", "PHOSOR_WS_MAX_LAG_SECONDS", "10",
+      v -> Duration.ofSeconds(longIn(v, 1, 3600)), "A live feed client that keeps losing messages this long "
+          + "(its buffer never empties) is disconnected with close code 1013.");
+  static final Setting<Long> WS_MAX_DROPS = def("ws.max_drops", "PHOSOR_WS_MAX_DROPS", "10000",
+      v -> longIn(v, 1, 1L << 40), "A live feed client that loses this many messages in a row (none written to it "
+          + "in between) is disconnected with close code 1013.");
+  static final Setting<Duration> WS_PING = def("ws.ping_seconds", "PHOSOR_WS_PING_SECONDS", "15",
+      v -> Duration.ofSeconds(longIn(v, 1, 3600)), "Idle live feed connections get a ping this often; one on which "
+          + "nothing can be written for three times as long is closed.");
+
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
   static final Setting<Boolean> SSN_UNSEPARATED;
 
@@ -201,7 +220,14 @@ public final class ConfigLoader {
         (Integer) parsed.get(DATABASE_POOL.key()),
         (Integer) parsed.get(RETENTION_DAYS.key()),
         (Boolean) parsed.get(SEARCH_ENABLED.key()),
-        (Long) parsed.get(MIN_FREE_DISK.key()));
+        (Long) parsed.get(MIN_FREE_DISK.key()),
+        (Integer) parsed.get(WS_MAX_CLIENTS.key()),
+        (Integer) parsed.get(WS_BUFFER.key()),
+        (Integer) parsed.get(WS_EVENTS.key()),
+        (Duration) parsed.get(WS_STATS.key()),
+        (Duration) parsed.get(WS_MAX_LAG.key()),
+        (Long) parsed.get(WS_MAX_DROPS.key()),
+        (Duration) parsed.get(WS_PING.key()));
     return config;
   }
 

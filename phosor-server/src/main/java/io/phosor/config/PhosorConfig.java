@@ -41,6 +41,13 @@ import java.util.Set;
  * @param retentionDays days events stay searchable
  * @param searchEnabled whether events are indexed for search
  * @param minFreeDiskBytes free space in the data directory below which ingestion pauses
+ * @param wsMaxClients live feed connections at once
+ * @param wsBufferMessages messages held for each live feed client before the oldest are dropped
+ * @param wsEventsPerSecond sampled events per second sent to each live feed client (0: none)
+ * @param wsStatsInterval how often the live feed sends the stats figures
+ * @param wsMaxLag how long a live feed client may keep losing messages before it is disconnected
+ * @param wsMaxDrops messages a live feed client may lose in a row before it is disconnected
+ * @param wsPingInterval how often an idle live feed connection is pinged
  */
 public record PhosorConfig(
     Path dataDir,
@@ -71,7 +78,14 @@ public record PhosorConfig(
     int databasePoolSize,
     int retentionDays,
     boolean searchEnabled,
-    long minFreeDiskBytes) {
+    long minFreeDiskBytes,
+    int wsMaxClients,
+    int wsBufferMessages,
+    int wsEventsPerSecond,
+    Duration wsStatsInterval,
+    Duration wsMaxLag,
+    long wsMaxDrops,
+    Duration wsPingInterval) {
 
   /** Like the record's, but secrets (ingest tokens, the database URL) are masked: a config may end up in a log. */
   @Override
