@@ -110,6 +110,11 @@ public final class StatusRoutes {
   }
 
   private void stats(Context ctx) {
+    ctx.json(figures());
+  }
+
+  /** The {@code /api/stats} figures (also sent on the live feed). */
+  public Map<String, Object> figures() {
     long now = clock.millis();
     long received = 0;
     long failures = 0;
@@ -139,7 +144,7 @@ public final class StatusRoutes {
     m.put("queue_depth", pipeline.depth());
     m.put("queue_capacity", pipeline.capacity());
     extraStats.forEach((k, v) -> m.put(k, v.get()));
-    ctx.json(m);
+    return m;
   }
 
   private void sources(Context ctx) {

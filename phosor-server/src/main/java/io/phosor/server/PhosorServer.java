@@ -17,6 +17,7 @@ import io.phosor.config.ConfigException;
 import io.phosor.config.PhosorConfig;
 import io.phosor.alert.AlertRoutes;
 import io.phosor.alert.AlertService;
+import io.phosor.audit.Audit;
 import io.phosor.detect.BackfillRoutes;
 import io.phosor.detect.DetectRoutes;
 import io.phosor.detect.DetectionStage;
@@ -39,6 +40,8 @@ import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
 import io.phosor.journal.Journal;
+import io.phosor.live.LiveFeed;
+import io.phosor.live.LiveSettings;
 import io.phosor.parse.EventParser;
 import io.phosor.pipeline.EventSink;
 import io.phosor.pipeline.Pipeline;
@@ -81,6 +84,7 @@ public final class PhosorServer implements AutoCloseable {
   private final IndexStage indexing;
   private final List<String> ingestTokens;
   private final Health health;
+  private final LiveFeed live;
   private int httpPort;
   private volatile boolean closed;
 
@@ -179,6 +183,12 @@ public final class PhosorServer implements AutoCloseable {
     status.stat("total_alerts", () -> orNull(alerts::total));
     status.stat("active_rules", () -> orNull(catalog::enabledCount));
     status.register(http.app());
+    // Audit.NONE until the audit log arrives (security issue): then the server's audit goes here
+    this.live = new LiveFeed(LiveSettings.of(config), auth, Audit.NONE, mapper, status::figures, registry, clock);
+    live.register(http.app());
+    alerts.addListener(live::onAlerts);
+    pipeline.addSink(live);
+    status.stat("live_clients", live::clientCount);
     new AlertRoutes(alerts).register(http.app());
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
@@ -244,6 +254,7 @@ public final class PhosorServer implements AutoCloseable {
       if (s.indexing != null) {
         s.indexing.start();
       }
+      s.live.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -321,6 +332,11 @@ public final class PhosorServer implements AutoCloseable {
     return detection;
   }
 
+  /** The live feed ({@code /ws/events}). */
+  public LiveFeed live() {
+    return live;
+  }
+
   /** The per-source counters. */
   public SourceStats stats() {
     return stats;
@@ -352,6 +368,7 @@ public final class PhosorServer implements AutoCloseable {
     if (indexing != null) {
       indexing.close(config.shutdownTimeout());
     }
+    live.close();
     storeWatch.close();
     store.close();
     try {
