@@ -187,6 +187,7 @@ final class Subscriber implements Runnable {
     m.put("sent", sent.get());
     m.put("dropped", dropped.get());
     long since = behindSince;
+    m.put("behind", since != 0);
     m.put("behind_seconds", since == 0 ? 0 : Math.max(0, nowMillis - since) / 1000);
     return m;
   }
