@@ -375,14 +375,14 @@ public final class LiveFeed implements EventSink, AutoCloseable {
     String actor = ctx.attribute(ACTOR_ATTR);
     Subscriber s = new Subscriber(ctx.sessionId(), address(session.getRemoteAddress()), actor,
         new JettyOutlet(session), settings.bufferMessages(), settings.pingInterval(), clock);
-    clients.put(s.id(), s);
     Map<String, Object> hello = new LinkedHashMap<>();
     hello.put("type", "hello");
     hello.put("topics", Topic.names(s.topics()));
     hello.put("events_per_second", settings.eventsPerSecond());
     hello.put("stats_seconds", settings.statsInterval().toSeconds());
     hello.put("buffer_messages", settings.bufferMessages());
-    control(s, hello);
+    control(s, hello); // before it can receive anything else
+    clients.put(s.id(), s);
     s.start();
     LOG.info("live feed: {} connected from {} ({} clients)", actor, s.address(), clients.size());
   }

@@ -23,6 +23,7 @@ public final class FeedClient implements WebSocket.Listener, AutoCloseable {
   private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
   private final StringBuilder partial = new StringBuilder();
   private volatile WebSocket ws;
+  private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
   private volatile int closeCode = -1;
   private volatile String closeReason;
 
@@ -36,6 +37,14 @@ public final class FeedClient implements WebSocket.Listener, AutoCloseable {
   /** Connects with the token in the {@code token} query parameter and no subprotocol. */
   public static FeedClient connectWithQueryToken(int port, String token) throws Exception {
     return open(port, "?token=" + token, List.of());
+  }
+
+  /** Connects with an {@code Authorization: Bearer} header and no subprotocol. */
+  public static FeedClient connectWithBearer(int port, String token) throws Exception {
+    FeedClient c = new FeedClient();
+    c.ws = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+        .buildAsync(URI.create("ws://127.0.0.1:" + port + LiveFeed.PATH), c).get(10, TimeUnit.SECONDS);
+    return c;
   }
 
   /** Tries to connect and returns the HTTP status the server refused the handshake with (-1: it accepted). */
@@ -81,6 +90,12 @@ public final class FeedClient implements WebSocket.Listener, AutoCloseable {
   }
 
   @Override
+  public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+    pings.incrementAndGet();
+    return WebSocket.Listener.super.onPing(webSocket, message); // answers with a pong
+  }
+
+  @Override
   public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
     closeReason = reason;
     closeCode = statusCode;
@@ -105,6 +120,11 @@ public final class FeedClient implements WebSocket.Listener, AutoCloseable {
   /** The subprotocol the server selected ("" for none). */
   public String subprotocol() {
     return ws.getSubprotocol();
+  }
+
+  /** Pings received. */
+  public int pings() {
+    return pings.get();
   }
 
   /** The close code the server sent, or -1 while open. */

@@ -93,6 +93,35 @@ class LiveFeedTest {
   }
 
   @Test
+  void theTokenMayComeAsABearerHeader() throws Exception {
+    start(DEFAULTS);
+    try (FeedClient c = FeedClient.connectWithBearer(port, API_TOKEN)) {
+      await().until(() -> !c.ofType("hello").isEmpty());
+    }
+  }
+
+  @Test
+  void anIdleClientIsPingedAndAnOversizedClientMessageClosesTheConnection() throws Exception {
+    // stats would count as traffic: make them rare
+    start(new LiveSettings(8, 64, 3, Duration.ofHours(1), Duration.ofSeconds(10), 1_000_000, Duration.ofSeconds(30)));
+    FeedClient c = client();
+    clock.advance(Duration.ofSeconds(31));
+    await().until(() -> c.pings() >= 1);
+    c.send("{\"subscribe\": [\"" + "a".repeat(LiveFeed.MAX_CLIENT_MESSAGE_CHARS) + "\"]}");
+    await().until(() -> c.closeCode() == 1009);
+    await().until(() -> feed.clientCount() == 0);
+  }
+
+  @Test
+  void clientsAreToldWhenTheServerGoesAway() throws Exception {
+    start(DEFAULTS);
+    FeedClient c = client();
+    feed.close();
+    await().until(() -> c.closeCode() == 1001);
+    assertThat(feed.clientCount()).isZero();
+  }
+
+  @Test
   void noTokenABadTokenAndAnIngestTokenAreRefusedBeforeTheUpgradeAndBadTokensAreAudited() throws Exception {
     start(DEFAULTS);
     assertThat(FeedClient.refusal(port, "", List.of())).isEqualTo(401);
