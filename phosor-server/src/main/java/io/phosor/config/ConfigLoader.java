@@ -107,7 +107,8 @@ public final class ConfigLoader {
       v -> (int) longIn(v, 16, 1_000_000), "Messages held for each live feed client that is slower than the feed; "
           + "beyond it the oldest are dropped and counted (phosor_ws_dropped_total).");
   static final Setting<Integer> WS_EVENTS = def("ws.events_per_second", "PHOSOR_WS_EVENTS_PER_SECOND", "20",
-      v -> (int) longIn(v, 0, 100_000), "Sampled events per second sent to each live feed client (0: no event stream).");
+      v -> (int) longIn(v, 0, 1000), "Sampled events per second sent to each live feed client (0: no event stream); "
+          + "at most 1000: they are turned into JSON on the pipeline thread.");
   static final Setting<Duration> WS_STATS = def("ws.stats_seconds", "PHOSOR_WS_STATS_SECONDS", "5",
       v -> Duration.ofSeconds(longIn(v, 1, 3600)), "How often the live feed sends the /api/stats figures.");
   static final Setting<Duration> WS_MAX_LAG = def("ws.max_lag_seconds", "PHOSOR_WS_MAX_LAG_SECONDS", "10",
