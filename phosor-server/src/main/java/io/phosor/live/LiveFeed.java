@@ -471,8 +471,11 @@ public final class LiveFeed implements EventSink, AutoCloseable {
     try {
       long now = clock.millis();
       for (Subscriber s : clients.values()) {
-        if (!s.isOpen()) {
-          kick(s, GOING_AWAY, "connection failed");
+        if (!s.isOpen()) { // a write failed: the connection is broken, Jetty may not have told us yet
+          if (clients.remove(s.id(), s)) {
+            slots.decrementAndGet();
+            s.outlet().disconnect();
+          }
           continue;
         }
         String why = s.tooSlow(now, settings.maxLag(), settings.maxDrops());

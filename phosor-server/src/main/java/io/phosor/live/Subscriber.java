@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -228,7 +229,7 @@ final class Subscriber implements Runnable {
   }
 
   /** Waits for one write; false when it failed or the client was stopped meanwhile. */
-  private boolean await(java.util.concurrent.CompletableFuture<Void> write) {
+  private boolean await(CompletableFuture<Void> write) {
     while (true) {
       try {
         write.get(PARK_NANOS, TimeUnit.NANOSECONDS);

@@ -1,5 +1,6 @@
 package io.phosor.live;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,7 +19,7 @@ enum Topic {
   static final int ALL = (1 << values().length) - 1;
 
   /** The names a client may send, for error messages. */
-  static final List<String> NAMES = java.util.Arrays.stream(values()).map(Topic::wire).toList();
+  static final List<String> NAMES = Arrays.stream(values()).map(Topic::wire).toList();
 
   /** The bit of this topic in a subscription mask. */
   int bit() {
@@ -42,6 +43,6 @@ enum Topic {
 
   /** The names of the topics in {@code mask}. */
   static List<String> names(int mask) {
-    return java.util.Arrays.stream(values()).filter(t -> (mask & t.bit()) != 0).map(Topic::wire).toList();
+    return Arrays.stream(values()).filter(t -> (mask & t.bit()) != 0).map(Topic::wire).toList();
   }
 }

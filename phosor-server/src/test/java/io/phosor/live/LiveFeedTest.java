@@ -176,6 +176,12 @@ class LiveFeedTest {
   }
 
   @Test
+  void closeReasonsFitInAControlFrame() {
+    assertThat(LiveFeed.trimReason("too slow")).isEqualTo("too slow");
+    assertThat(LiveFeed.trimReason("é".repeat(100)).getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(122);
+  }
+
+  @Test
   void publishingAnUnknownTypeIsRefused() {
     start(DEFAULTS);
     assertThatThrownBy(() -> feed.publish("incidents", Map.of())).isInstanceOf(IllegalArgumentException.class)
