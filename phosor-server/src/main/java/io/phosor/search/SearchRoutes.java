@@ -89,7 +89,10 @@ public final class SearchRoutes {
     Histogram h = index.histogram(query(ctx), from, to, interval);
     List<Map<String, Object>> buckets = new ArrayList<>(h.buckets().size());
     for (Histogram.Bucket b : h.buckets()) {
-      buckets.add(Map.of("start", b.start().toString(), "count", b.count()));
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("start", b.start().toString());
+      one.put("count", b.count());
+      buckets.add(one);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("from", from.toString());
