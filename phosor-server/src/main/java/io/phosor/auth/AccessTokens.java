@@ -26,7 +26,9 @@ import java.util.UUID;
  * ({@code none}, other HMACs and every public-key algorithm are refused, so a key can never be confused
  * for another kind); the signature verifies; {@code iss} is {@value #ISSUER} and {@code aud} is
  * {@value #AUDIENCE}; {@code exp} is in the future and {@code iat} (and {@code nbf}, if present) not in
- * the future, both within {@link #CLOCK_SKEW}; and {@code sub}, {@code role} and {@code jti} are there.
+ * the future, both within {@link #CLOCK_SKEW}; and {@code sub}, {@code role}, {@code jti} and {@code ver} are
+ * there. {@code ver} is the account's version when the token was issued ({@link Accounts}): a token outlives
+ * no change to its account.
  */
 public final class AccessTokens {
   /** The {@code iss} claim of every token. */
@@ -40,6 +42,7 @@ public final class AccessTokens {
   /** A real token is about 300 characters; anything far longer is refused before it is parsed. */
   static final int MAX_TOKEN_CHARS = 4096;
   private static final String ROLE_CLAIM = "role";
+  private static final String VERSION_CLAIM = "ver";
 
   private final MACSigner signer;
   private final MACVerifier verifier;
@@ -74,8 +77,18 @@ public final class AccessTokens {
     }
   }
 
-  /** What a valid token says. */
-  public record Claims(String username, Role role, String id, Instant issuedAt, Instant expiresAt) {}
+  /**
+   * What a valid token says.
+   *
+   * @param username {@code sub}
+   * @param role {@code role}: the account's role when the token was issued
+   * @param id {@code jti}
+   * @param accountVersion {@code ver}: the account's version when the token was issued
+   * @param issuedAt {@code iat}
+   * @param expiresAt {@code exp}
+   */
+  public record Claims(String username, Role role, String id, String accountVersion, Instant issuedAt,
+      Instant expiresAt) {}
 
   /** Why a token was refused; {@link #reason()} is a short code for the audit log. */
   public static final class InvalidTokenException extends RuntimeException {
@@ -99,8 +112,8 @@ public final class AccessTokens {
     return ttl;
   }
 
-  /** Issues a token for {@code username} with {@code role}. */
-  public Issued issue(String username, Role role) {
+  /** Issues a token for {@code username} with {@code role}, bound to the account's current {@code accountVersion}. */
+  public Issued issue(String username, Role role, String accountVersion) {
     if (!role.isUserRole()) {
       throw new IllegalArgumentException("tokens are issued for user roles only, not " + role);
     }
@@ -112,6 +125,7 @@ public final class AccessTokens {
         .audience(AUDIENCE)
         .subject(username)
         .claim(ROLE_CLAIM, role.id())
+        .claim(VERSION_CLAIM, Objects.requireNonNull(accountVersion, "accountVersion"))
         .jwtID(UUID.randomUUID().toString())
         .issueTime(Date.from(now))
         .expirationTime(Date.from(exp))
@@ -176,8 +190,9 @@ public final class AccessTokens {
     String sub = c.getSubject();
     String jti = c.getJWTID();
     Object role = c.getClaim(ROLE_CLAIM);
-    if (sub == null || sub.isBlank() || jti == null || !(role instanceof String r)) {
-      throw new InvalidTokenException("claims", "token lacks sub, role or jti");
+    if (sub == null || sub.isBlank() || jti == null || !(role instanceof String r)
+        || !(c.getClaim(VERSION_CLAIM) instanceof String ver)) {
+      throw new InvalidTokenException("claims", "token lacks sub, role, jti or ver");
     }
     Role parsed;
     try {
@@ -185,6 +200,6 @@ public final class AccessTokens {
     } catch (IllegalArgumentException e) {
       throw new InvalidTokenException("claims", "token names an unknown role");
     }
-    return new Claims(sub, parsed, jti, iat.toInstant(), exp.toInstant());
+    return new Claims(sub, parsed, jti, ver, iat.toInstant(), exp.toInstant());
   }
 }

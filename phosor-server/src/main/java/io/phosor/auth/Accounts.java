@@ -9,10 +9,13 @@ import io.phosor.store.StoreNotFoundException;
 import io.phosor.store.StoredUser;
 import io.phosor.store.Users;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * caller. Every login, every failed login and every change to an account goes through {@link Audit}.
  *
  * <p>A token stops working when its account is deleted or disabled, and when the account changed after the
- * token was issued (password, role, disabled flag: {@code updated_at}), so changing a password ends every
- * session of the account. Accounts are looked up through a cache of at most {@link #USER_CACHE_TTL}, so
+ * token was issued (password, role, disabled flag): tokens carry the account's {@link #version}, so changing a
+ * password ends every session of the account. Accounts are looked up through a cache of at most
+ * {@link #USER_CACHE_TTL}, so
  * such a change made elsewhere (the {@code phosor user} command, another node) takes effect within that;
  * changes made through this object take effect at once.
  */
@@ -146,11 +150,13 @@ public final class Accounts {
     }
     throttle.succeeded(name);
     if (hasher.needsRehash(u.passwordHash())) {
+      // New hashing parameters: store the stronger hash now that the password is at hand (this also ends the
+      // account's other sessions, once).
       users.updatePasswordHash(u.username(), hasher.hash(password));
       cache.invalidate(key(u.username()));
     }
-    users.recordLogin(u.username());
-    AccessTokens.Issued issued = tokens.issue(u.username(), role);
+    StoredUser current = users.recordLogin(u.username());
+    AccessTokens.Issued issued = tokens.issue(current.username(), role, version(current));
     audit.record(u.username(), role.id(), address, "login", u.username(), "success", Map.of());
     return issued;
   }
@@ -170,9 +176,8 @@ public final class Accounts {
     if (u.disabled()) {
       throw new AccessTokens.InvalidTokenException("disabled", "the token's account is disabled");
     }
-    // JWT times are whole seconds, so compare at that precision: a token issued in the same second as a change
-    // survives it (at most one second of overlap).
-    if (claims.issuedAt().isBefore(u.updatedAt().truncatedTo(ChronoUnit.SECONDS))) {
+    if (!MessageDigest.isEqual(claims.accountVersion().getBytes(StandardCharsets.UTF_8),
+        version(u).getBytes(StandardCharsets.UTF_8))) {
       throw new AccessTokens.InvalidTokenException("revoked", "the account changed after this token was issued "
           + "(password, role or status); log in again");
     }
@@ -316,6 +321,21 @@ public final class Accounts {
     }
     console.flush();
     return true;
+  }
+
+  /**
+   * The account's version as tokens carry it: changes whenever the account is recreated (id), changed
+   * ({@code updated_at}) or given a new password (its salted hash). A short hash, so a token reveals nothing.
+   */
+  public static String version(StoredUser u) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] d = sha.digest((u.id() + ":" + u.updatedAt().toEpochMilli() + ":" + u.passwordHash())
+          .getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A random password for a new account (24 unambiguous letters and digits). */
