@@ -88,6 +88,13 @@ final class LoginThrottle {
     accounts.invalidate(key(account));
   }
 
+  /** Keys held now, accounts and addresses together (for tests of the bound). */
+  long size() {
+    accounts.cleanUp();
+    addresses.cleanUp();
+    return accounts.estimatedSize() + addresses.estimatedSize();
+  }
+
   private static long blockedFor(Failures f, long now) {
     return f == null ? 0 : f.blockedUntilMillis() - now;
   }
