@@ -62,7 +62,10 @@ public final class Accounts {
   private final Audit audit;
   private final LoadingCache<String, Optional<StoredUser>> cache;
 
-  /** Accounts in {@code users}, issuing {@code tokens}; {@code clock} drives throttling and the cache. */
+  /**
+   * Accounts in {@code users}, issuing {@code tokens} (null for a process that manages accounts but does not log
+   * anyone in: the {@code phosor user} command); {@code clock} drives throttling and the cache.
+   */
   public Accounts(Users users, PasswordHasher hasher, AccessTokens tokens, Audit audit, Clock clock) {
     this(users, hasher, tokens, new LoginThrottle(clock), audit, clock);
   }
@@ -121,6 +124,9 @@ public final class Accounts {
    * @throws IllegalArgumentException when a field is missing
    */
   public AccessTokens.Issued login(String username, String password, String address) {
+    if (tokens == null) {
+      throw new IllegalStateException("this process manages accounts but does not issue tokens");
+    }
     if (username == null || username.isBlank() || password == null || password.isEmpty()) {
       throw new IllegalArgumentException("username and password are required");
     }

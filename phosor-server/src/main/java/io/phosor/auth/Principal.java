@@ -21,7 +21,9 @@ public record Principal(String name, Role role, Kind kind) {
     /** The generated API token ({@code data/secrets/api.token}): an admin machine token for scripts. */
     API_TOKEN,
     /** An ingest token: may only send events. */
-    INGEST_TOKEN
+    INGEST_TOKEN,
+    /** Someone at the server's console with its configuration and database: the {@code phosor user} command. */
+    CONSOLE
   }
 
   /** Checks the parts. */
@@ -34,6 +36,12 @@ public record Principal(String name, Role role, Kind kind) {
   /** The API token's principal. */
   static Principal apiToken() {
     return new Principal(API_TOKEN_NAME, Role.ADMIN, Kind.API_TOKEN);
+  }
+
+  /** The principal of the {@code phosor user} command, named after the operating-system user running it. */
+  public static Principal console() {
+    String user = System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._@-]", "_");
+    return new Principal("console:" + user, Role.ADMIN, Kind.CONSOLE);
   }
 
   /** An ingest token's principal, named by the token's fingerprint. */
