@@ -180,6 +180,10 @@ public final class HttpApi {
     if (!admits(roles, caller)) {
       audit.record(caller.name(), caller.role().id(), ctx.ip(), "access.denied", request, "denied",
           Map.of("needs", roleNames(roles)));
+      if (roles.contains(Role.INGEST) && caller.kind() == Principal.Kind.USER) {
+        throw new ApiException(403, "forbidden", "people do not ingest: send events to " + request + " with an ingest "
+            + "token (PHOSOR_INGEST_TOKENS or data/secrets/ingest.token)");
+      }
       throw new ApiException(403, "forbidden", "role " + caller.role().id() + " may not call " + request + " (needs "
           + roleNames(roles) + ")");
     }
