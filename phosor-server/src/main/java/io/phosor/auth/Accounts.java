@@ -130,6 +130,9 @@ public final class Accounts {
     if (username == null || username.isBlank() || password == null || password.isEmpty()) {
       throw new IllegalArgumentException("username and password are required");
     }
+    if (password.length() > AuthSettings.MAX_PASSWORD_CHARS) {
+      throw new IllegalArgumentException("password is longer than " + AuthSettings.MAX_PASSWORD_CHARS + " characters");
+    }
     String name = username.strip();
     String target = abbreviate(name);
     long wait = throttle.retryAfterSeconds(name, address);
