@@ -87,6 +87,12 @@ final class AbsenceDetector extends Detector {
       if (tm.queuedAt == Long.MIN_VALUE) {
         tm.queuedAt = tm.deadline;
         queue().add(tm);
+      } else if (tm.queuedAt > tm.deadline) {
+        // re-armed by a late A with an earlier deadline than where it sits in the queue: move it up, or it
+        // would fire only when time reached the old position (rare: a disarmed timer and an out-of-order A)
+        queue().remove(tm);
+        tm.queuedAt = tm.deadline;
+        queue().add(tm);
       }
     }
   }

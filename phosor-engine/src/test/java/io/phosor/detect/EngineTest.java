@@ -296,6 +296,17 @@ class EngineTest {
     });
   }
 
+  /** Differential seeds mixed 103910706732077 and absence -1191480249429464 (the minimal stream of the first). */
+  @Test
+  void aLateTriggerReArmingADisarmedTimerFiresAtItsOwnEarlierDeadline() {
+    load(ABSENCE, new EngineConfig(Duration.ofSeconds(56), 1000, 50));
+    feed(ev.at(14, "event.action", "login", "user.name", "a"), // deadline 314
+        ev.at(49, "event.action", "logout", "user.name", "a"), // disarms it
+        ev.at(0, "event.action", "login", "user.name", "a")); // late but tolerated: re-arms, deadline 300
+    feed(ev.at(360, "event.action", "noise")); // watermark 304: past 300, not yet 314
+    assertThat(alerts).singleElement().satisfies(a -> assertThat(a.lastSeen()).isEqualTo(Events.BASE.plusSeconds(300)));
+  }
+
   @Test
   void absenceExpectedEventAtTheDeadlineIsTooLate() {
     load(ABSENCE);

@@ -42,13 +42,13 @@ public final class AlertRoutes {
 
   /** Registers the routes. */
   public void register(Javalin app) {
-    app.get("/api/alerts", this::list, Role.ADMIN);
+    app.get("/api/alerts", this::list, Role.VIEWER);
     app.get("/api/alerts/{alert_id}", ctx -> ctx.json(toJson(alerts.get(Params.idPath(ctx, "alert_id"))
-        .orElseThrow(() -> new StoreNotFoundException("no alert " + ctx.pathParam("alert_id"))))), Role.ADMIN);
+        .orElseThrow(() -> new StoreNotFoundException("no alert " + ctx.pathParam("alert_id"))))), Role.VIEWER);
     app.post("/api/alerts/{alert_id}/acknowledge", ctx -> ctx.json(toJson(alerts.acknowledge(
-        Params.idPath(ctx, "alert_id"), HttpApi.actor(ctx)))), Role.ADMIN);
+        Params.idPath(ctx, "alert_id"), HttpApi.actor(ctx)))), Role.ANALYST);
     app.post("/api/alerts/{alert_id}/resolve", ctx -> ctx.json(toJson(alerts.resolve(
-        Params.idPath(ctx, "alert_id"), HttpApi.actor(ctx)))), Role.ADMIN);
+        Params.idPath(ctx, "alert_id"), HttpApi.actor(ctx)))), Role.ANALYST);
   }
 
   private void list(Context ctx) {

@@ -2,50 +2,94 @@ package io.phosor.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
+import io.javalin.event.WsHandlerMetaInfo;
 import io.javalin.http.Context;
-import io.phosor.store.StoreConflictException;
-import io.phosor.store.StoreNotFoundException;
-import io.phosor.store.StoreUnavailableException;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import io.phosor.audit.Audit;
+import io.phosor.auth.AccessTokens;
+import io.phosor.auth.Accounts;
+import io.phosor.auth.Authenticator;
+import io.phosor.auth.PasswordHasher;
+import io.phosor.auth.Principal;
 import io.phosor.auth.Role;
-import io.phosor.auth.TokenAuth;
+import io.phosor.store.StoreConflictException;
+import io.phosor.store.StoreNotFoundException;
+import io.phosor.store.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server (Javalin): JSON errors in one place, authentication on every route but /health,
+ * The HTTP server (Javalin): JSON errors in one place, authentication and authorization on every route,
  * body size limit. Routes are added by the feature packages through {@link #app()}; each route must
- * declare the {@link Role} it needs, and a route without one is refused (deny by default).
+ * declare the least {@link Role} it needs, and a route without one is refused (deny by default). Every
+ * route registered is listed by {@link #routes()}, which the authorization matrix test walks.
  */
 public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
-  /** Request attribute holding the authenticated token (for rate-limit keys). */
+  /** Request attribute holding the bearer token as sent (for rate-limit keys: only its fingerprint is used). */
   public static final String TOKEN_ATTR = "phosor.token";
-  /** Request attribute holding the authenticated role. */
+  /** Request attribute holding the caller's {@link Role}. */
   public static final String ROLE_ATTR = "phosor.role";
+  /** Request attribute holding the caller, a {@link Principal}. */
+  public static final String PRINCIPAL_ATTR = "phosor.principal";
   private static final String ERROR_ATTR = "phosor.error";
 
-  private final Javalin app;
-  private final TokenAuth auth;
+  /**
+   * A registered route: its method ({@code GET}, ..., or {@code WS} for a WebSocket), path as registered and roles.
+   *
+   * @param method the HTTP method, or {@code WS}
+   * @param path the path with its {@code {parameters}}
+   * @param roles the roles it declared (empty: nobody decided, so it is refused)
+   */
+  public record Route(String method, String path, Set<RouteRole> roles) {}
 
-  /** Creates the server (not started); bodies above {@code maxBodyBytes} get 413. */
-  public HttpApi(TokenAuth auth, long maxBodyBytes, ObjectMapper mapper) {
+  private final Javalin app;
+  private final Authenticator auth;
+  private final Audit audit;
+  private final List<Route> routes = Collections.synchronizedList(new ArrayList<>());
+
+  /** Creates the server (not started); bodies above {@code maxBodyBytes} get 413; refusals go to {@code audit}. */
+  public HttpApi(Authenticator auth, Audit audit, long maxBodyBytes, ObjectMapper mapper) {
     this.auth = auth;
+    this.audit = audit;
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.useVirtualThreads = true;
       cfg.http.maxRequestSize = maxBodyBytes;
       cfg.jsonMapper(new JavalinJackson(mapper, false));
+      cfg.events(e -> {
+        e.handlerAdded(this::added);
+        e.wsHandlerAdded(this::added);
+      });
     });
     app.beforeMatched(this::authenticate);
     app.exception(ApiException.class, (e, ctx) -> {
       e.headers().forEach(ctx::header);
       error(ctx, e.status(), e.error(), e.getMessage());
+    });
+    app.exception(Accounts.LoginRefusedException.class, (e, ctx) -> {
+      switch (e.refusal()) {
+        case THROTTLED -> {
+          ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+          error(ctx, 429, "too_many_attempts", e.getMessage());
+        }
+        case DISABLED -> error(ctx, 403, "account_disabled", e.getMessage());
+        default -> error(ctx, 401, "invalid_credentials", e.getMessage());
+      }
+    });
+    app.exception(PasswordHasher.BusyException.class, (e, ctx) -> {
+      ctx.header("Retry-After", "1");
+      error(ctx, 503, "busy", e.getMessage());
     });
     app.exception(HttpResponseException.class, (e, ctx) -> {
       switch (e.getStatus()) {
@@ -95,6 +139,18 @@ public final class HttpApi {
     ctx.status(status).json(body);
   }
 
+  private void added(HandlerMetaInfo h) {
+    if (h.getHttpMethod().isHttpMethod()) {
+      routes.add(new Route(h.getHttpMethod().name(), h.getPath(), Set.copyOf(h.getRoles())));
+    }
+  }
+
+  private void added(WsHandlerMetaInfo h) {
+    if (h.getHandlerType() == io.javalin.websocket.WsHandlerType.WEBSOCKET) {
+      routes.add(new Route("WS", h.getPath(), Set.copyOf(h.getRoles())));
+    }
+  }
+
   private void authenticate(Context ctx) {
     Set<RouteRole> roles = ctx.routeRoles();
     if (roles.contains(Role.PUBLIC)) {
@@ -112,24 +168,64 @@ public final class HttpApi {
       throw new ApiException(401, "unauthorized", "missing 'Authorization: Bearer <token>' header",
           Map.of("WWW-Authenticate", "Bearer"));
     }
-    Role role = auth.check(token);
-    if (role == null) {
-      throw new ApiException(401, "unauthorized", "invalid token", Map.of("WWW-Authenticate", "Bearer"));
+    String request = ctx.method() + " " + ctx.path();
+    Principal caller;
+    try {
+      caller = auth.authenticate(token, ctx.ip(), request);
+    } catch (AccessTokens.InvalidTokenException e) {
+      // RFC 6750 section 3.1: invalid_token, with a description the client developer can act on.
+      throw new ApiException(401, "unauthorized", "invalid token: " + e.getMessage(),
+          Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     }
-    if (!roles.contains(role) && !(role == Role.ADMIN && roles.contains(Role.INGEST))) {
-      throw new ApiException(403, "forbidden", "this token may not call " + ctx.method() + " " + ctx.path());
+    if (!admits(roles, caller)) {
+      audit.record(caller.name(), caller.role().id(), ctx.ip(), "access.denied", request, "denied",
+          Map.of("needs", roleNames(roles)));
+      if (roles.contains(Role.INGEST) && caller.kind() == Principal.Kind.USER) {
+        throw new ApiException(403, "forbidden", "people do not ingest: send events to " + request + " with an ingest "
+            + "token (PHOSOR_INGEST_TOKENS or data/secrets/ingest.token)");
+      }
+      throw new ApiException(403, "forbidden", "role " + caller.role().id() + " may not call " + request + " (needs "
+          + roleNames(roles) + ")");
     }
     ctx.attribute(TOKEN_ATTR, token);
-    ctx.attribute(ROLE_ATTR, role);
+    ctx.attribute(ROLE_ATTR, caller.role());
+    ctx.attribute(PRINCIPAL_ATTR, caller);
+  }
+
+  private static boolean admits(Set<RouteRole> roles, Principal caller) {
+    for (RouteRole r : roles) {
+      if (r instanceof Role role && role.admits(caller)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String roleNames(Set<RouteRole> roles) {
+    Set<String> names = new LinkedHashSet<>();
+    for (RouteRole r : roles) {
+      names.add(r instanceof Role role ? role.id() : r.toString());
+    }
+    return String.join(" or ", names);
   }
 
   /**
-   * Who is calling, as recorded in rule history, alert acknowledgements and the audit log. With the interim
-   * API token it is the role's name; accounts (the security issue) change only this method.
+   * Who is calling, as recorded in rule history, alert acknowledgements and the audit log: the user name, or
+   * {@code admin-token} for the API token, {@code ingest-token:<fingerprint>} for an ingest token, or
+   * {@code anonymous} on a public route.
    */
   public static String actor(Context ctx) {
-    Role role = ctx.attribute(ROLE_ATTR);
-    return role == null ? "anonymous" : role.name().toLowerCase(java.util.Locale.ROOT) + "-token";
+    Principal p = ctx.attribute(PRINCIPAL_ATTR);
+    return p == null ? "anonymous" : p.name();
+  }
+
+  /** The authenticated caller of this request; only on routes that are not public. */
+  public static Principal principal(Context ctx) {
+    Principal p = ctx.attribute(PRINCIPAL_ATTR);
+    if (p == null) {
+      throw new IllegalStateException("no authenticated caller on " + ctx.method() + " " + ctx.path());
+    }
+    return p;
   }
 
   /** Extracts the token of an {@code Authorization: Bearer <token>} header, or null. */
@@ -145,9 +241,16 @@ public final class HttpApi {
     return null;
   }
 
-  /** The token checker. */
-  public TokenAuth auth() {
+  /** The token checker (for a WebSocket route that takes its token another way than the header). */
+  public Authenticator authenticator() {
     return auth;
+  }
+
+  /** Every route registered so far, in order (HTTP methods and WebSockets; not before/after filters). */
+  public List<Route> routes() {
+    synchronized (routes) {
+      return List.copyOf(routes);
+    }
   }
 
   /** The Javalin app, for adding routes. */

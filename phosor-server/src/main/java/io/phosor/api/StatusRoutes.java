@@ -66,10 +66,10 @@ public final class StatusRoutes {
   public void register(Javalin app) {
     app.get("/health", this::health, Role.PUBLIC);
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-        .result(prometheus.scrape()), Role.ADMIN);
-    app.get("/api/stats", this::stats, Role.ADMIN);
-    app.get("/api/sources", this::sources, Role.ADMIN);
-    app.get("/api/sources/file", ctx -> ctx.json(files.list()), Role.ADMIN);
+        .result(prometheus.scrape()), Role.VIEWER);
+    app.get("/api/stats", this::stats, Role.VIEWER);
+    app.get("/api/sources", this::sources, Role.VIEWER);
+    app.get("/api/sources/file", ctx -> ctx.json(files.list()), Role.VIEWER);
     app.post("/api/sources/file/add", this::addFile, Role.ADMIN);
     app.post("/api/sources/file/remove", this::removeFile, Role.ADMIN);
     app.delete("/api/sources/file", this::removeFile, Role.ADMIN);

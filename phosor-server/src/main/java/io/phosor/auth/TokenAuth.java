@@ -6,8 +6,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Checks bearer tokens in constant time. A token is identified in logs, metrics and rate-limit keys
- * only by a short fingerprint (first 8 hex digits of its SHA-256), never by itself.
+ * Checks the static machine tokens (ingest tokens and the generated API token) in constant time. A token is
+ * identified in logs, metrics and rate-limit keys only by a short fingerprint (first 8 hex digits of its
+ * SHA-256), never by itself. People's JWTs are checked by {@link Authenticator}.
  */
 public final class TokenAuth {
   private final List<byte[]> ingestTokens;
@@ -19,20 +20,26 @@ public final class TokenAuth {
     this.apiToken = apiToken.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The role the token grants, or null when it is not valid. */
+  /** The role the token grants ({@link Role#ADMIN} for the API token, {@link Role#INGEST}), or null when it is not one. */
   public Role check(String token) {
+    Principal p = principal(token);
+    return p == null ? null : p.role();
+  }
+
+  /** The machine principal the token stands for, or null when it is not one of the static tokens. */
+  public Principal principal(String token) {
     if (token == null || token.isEmpty()) {
       return null;
     }
     byte[] b = token.getBytes(StandardCharsets.UTF_8);
     if (MessageDigest.isEqual(b, apiToken)) {
-      return Role.ADMIN;
+      return Principal.apiToken();
     }
     boolean ok = false;
     for (byte[] t : ingestTokens) {
       ok |= MessageDigest.isEqual(b, t);
     }
-    return ok ? Role.INGEST : null;
+    return ok ? Principal.ingestToken(token) : null;
   }
 
   /** A short, non-reversible id for a token (for rate-limit keys, stats and logs). */

@@ -1,5 +1,6 @@
 package io.phosor.cli;
 
+import io.phosor.auth.AuthSettings;
 import io.phosor.config.ConfigException;
 import io.phosor.config.ConfigLoader;
 import io.phosor.config.PhosorConfig;
@@ -22,18 +23,20 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PhosorConfig cfg;
+    AuthSettings auth;
     try {
       if (config != null && !Files.isRegularFile(config)) {
         throw new ConfigException("invalid configuration: --config: file '" + config + "' does not exist");
       }
       cfg = ConfigLoader.load(config, System.getenv());
+      auth = AuthSettings.fromEnvironment(System.getenv());
     } catch (ConfigException e) {
       System.err.println("phosor: " + e.getMessage());
       return 2;
     }
     PhosorServer server;
     try {
-      server = PhosorServer.start(cfg, Clock.systemUTC());
+      server = PhosorServer.start(cfg, auth, Clock.systemUTC());
     } catch (ConfigException e) {
       System.err.println("phosor: " + e.getMessage());
       return 2;

@@ -42,7 +42,7 @@ public final class BackfillRoutes {
 
   /** Registers the route. */
   public void register(Javalin app) {
-    app.get("/api/detect", this::detect, Role.ADMIN);
+    app.get("/api/detect", this::detect, Role.ANALYST);
   }
 
   private void detect(Context ctx) {

@@ -38,8 +38,8 @@ public final class RuleRoutes {
       List<Map<String, Object>> out = new ArrayList<>();
       catalog.entries().forEach(e -> out.add(toJson(e, false)));
       ctx.json(Map.of("rules", out));
-    }, Role.ADMIN);
-    app.get("/api/rules/{rule_id}", ctx -> ctx.json(toJson(find(ctx), true)), Role.ADMIN);
+    }, Role.VIEWER);
+    app.get("/api/rules/{rule_id}", ctx -> ctx.json(toJson(find(ctx), true)), Role.VIEWER);
     app.post("/api/rules", ctx -> {
       Body b = body(ctx);
       ctx.status(201).json(toJson(invalidToBadRequest(() -> catalog.create(b.text, b.format, HttpApi.actor(ctx))), true));
@@ -69,7 +69,7 @@ public final class RuleRoutes {
         out.add(m);
       }
       ctx.json(Map.of("rule", ctx.pathParam("rule_id"), "history", out));
-    }, Role.ADMIN);
+    }, Role.VIEWER);
   }
 
   private RuleCatalog.Entry find(Context ctx) {

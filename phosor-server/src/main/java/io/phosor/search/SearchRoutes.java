@@ -43,11 +43,11 @@ public final class SearchRoutes {
     app.exception(QuerySyntaxException.class, (e, ctx) -> HttpApi.error(ctx, 400, "bad_query", e.getMessage(),
         Map.of("position", e.position())));
     app.exception(SearchLimitException.class, (e, ctx) -> HttpApi.error(ctx, 400, "limit_exceeded", e.getMessage()));
-    app.get("/api/events/search", this::search, Role.ADMIN);
-    app.get("/api/events/histogram", this::histogram, Role.ADMIN);
+    app.get("/api/events/search", this::search, Role.VIEWER);
+    app.get("/api/events/histogram", this::histogram, Role.VIEWER);
     app.get("/api/events/{event_id}", ctx -> ctx.json(index.get(Params.idPath(ctx, "event_id"))
         .orElseThrow(() -> new ApiException(404, "not_found", "no event " + ctx.pathParam("event_id")
-            + " in the search index (it may have expired)"))), Role.ADMIN);
+            + " in the search index (it may have expired)"))), Role.VIEWER);
   }
 
   /** With search turned off: the routes exist and say so (503), rather than a confusing 404. */
@@ -55,7 +55,7 @@ public final class SearchRoutes {
     for (String path : List.of("/api/events/search", "/api/events/histogram", "/api/events/{event_id}", "/api/detect")) {
       app.get(path, ctx -> {
         throw new ApiException(503, "search_disabled", "event search is turned off (PHOSOR_SEARCH_ENABLED=false)");
-      }, Role.ADMIN);
+      }, path.equals("/api/detect") ? Role.ANALYST : Role.VIEWER);
     }
   }
 
@@ -89,7 +89,10 @@ public final class SearchRoutes {
     Histogram h = index.histogram(query(ctx), from, to, interval);
     List<Map<String, Object>> buckets = new ArrayList<>(h.buckets().size());
     for (Histogram.Bucket b : h.buckets()) {
-      buckets.add(Map.of("start", b.start().toString(), "count", b.count()));
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("start", b.start().toString());
+      one.put("count", b.count());
+      buckets.add(one);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("from", from.toString());

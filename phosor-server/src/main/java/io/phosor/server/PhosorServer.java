@@ -11,6 +11,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phosor.api.HttpApi;
 import io.phosor.api.StatusRoutes;
+import io.phosor.audit.Audit;
+import io.phosor.auth.AccessTokens;
+import io.phosor.auth.Accounts;
+import io.phosor.auth.AuthRoutes;
+import io.phosor.auth.AuthSettings;
+import io.phosor.auth.Authenticator;
+import io.phosor.auth.PasswordHasher;
 import io.phosor.auth.Secrets;
 import io.phosor.auth.TokenAuth;
 import io.phosor.config.ConfigException;
@@ -77,6 +84,8 @@ public final class PhosorServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final String apiToken;
   private final Store store;
+  private final Audit audit;
+  private final Accounts accounts;
   private final StoreWatch storeWatch;
   private final AlertService alerts;
   private final RuleCatalog catalog;
@@ -88,7 +97,7 @@ public final class PhosorServer implements AutoCloseable {
   private int httpPort;
   private volatile boolean closed;
 
-  private PhosorServer(PhosorConfig config, Clock clock) throws IOException {
+  private PhosorServer(PhosorConfig config, AuthSettings authSettings, Clock clock) throws IOException {
     this.config = config;
     Path data = config.dataDir();
     Files.createDirectories(data);
@@ -113,6 +122,11 @@ public final class PhosorServer implements AutoCloseable {
       }
     }
     this.ingestTokens = List.copyOf(tokens);
+    byte[] jwtKey = authSettings.secretKey() != null ? authSettings.secretKey()
+        : secrets.loadOrCreateKey("jwt.key", AccessTokens.MIN_KEY_BYTES);
+    AccessTokens accessTokens = new AccessTokens(jwtKey, authSettings.tokenTtl(), clock);
+    // Records nothing yet: the hash-chained audit log (io.phosor.audit) takes this place when it is wired in.
+    this.audit = Audit.NONE;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -124,6 +138,9 @@ public final class PhosorServer implements AutoCloseable {
     try {
       this.alerts = new AlertService(store.alerts(), registry);
       this.catalog = loadRules(config, store, set -> RuleCatalog.into(detection).accept(set));
+      this.accounts = new Accounts(store.users(), new PasswordHasher(), accessTokens, audit, clock);
+      // The console, not the log: a generated password must not end up in log files.
+      accounts.createFirstAdmin(authSettings, System.out);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -163,9 +180,11 @@ public final class PhosorServer implements AutoCloseable {
     }
     ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    TokenAuth auth = new TokenAuth(ingestTokens, apiToken);
-    this.http = new HttpApi(auth, config.httpMaxBodyBytes(), mapper);
-    new HttpIngest(mapper, pipeline, limiter, stats, clock, auth).register(http.app());
+    TokenAuth machineTokens = new TokenAuth(ingestTokens, apiToken);
+    this.http = new HttpApi(new Authenticator(machineTokens, accessTokens, accounts, audit), audit,
+        config.httpMaxBodyBytes(), mapper);
+    new AuthRoutes(mapper, accounts).register(http.app());
+    new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens).register(http.app());
     this.health = new Health();
     health.register("ingest", () -> {
       String why = pipeline.stalled();
@@ -246,9 +265,18 @@ public final class PhosorServer implements AutoCloseable {
     }
   }
 
-  /** Starts a node with {@code config}; on failure everything already started is stopped again. */
+  /** Starts a node with {@code config} and default account settings (see {@link #start(PhosorConfig, AuthSettings, Clock)}). */
   public static PhosorServer start(PhosorConfig config, Clock clock) throws IOException, InterruptedException {
-    PhosorServer s = new PhosorServer(config, clock);
+    return start(config, AuthSettings.defaults(), clock);
+  }
+
+  /**
+   * Starts a node with {@code config} and {@code authSettings} (token key and lifetime, first admin password);
+   * on failure everything already started is stopped again.
+   */
+  public static PhosorServer start(PhosorConfig config, AuthSettings authSettings, Clock clock)
+      throws IOException, InterruptedException {
+    PhosorServer s = new PhosorServer(config, authSettings, clock);
     try {
       s.detection.start();
       if (s.indexing != null) {
@@ -310,6 +338,16 @@ public final class PhosorServer implements AutoCloseable {
   /** The API token (management routes). */
   public String apiToken() {
     return apiToken;
+  }
+
+  /** The user accounts. */
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  /** The HTTP server (its routes, its authenticator). */
+  public HttpApi http() {
+    return http;
   }
 
   /** The ingest tokens in force. */

@@ -206,6 +206,15 @@ class StorageEndToEndTest {
     }
   }
 
+  @Test
+  void anUnreachableDatabaseStopsStartUpWithOneClearLineAndNoPassword() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(data, Map.of("PHOSOR_DATABASE_URL",
+        "postgresql://phosor:s3cret-pw@127.0.0.1:1/phosor")).close())
+        .isInstanceOf(io.phosor.config.ConfigException.class)
+        .hasMessageContaining("cannot open the database").hasMessageContaining("127.0.0.1:1")
+        .hasMessageNotContaining("s3cret-pw");
+  }
+
   private static void send(TestServer t, String body) throws Exception {
     String b = body.startsWith("{") ? body : "{\"message\": \"" + body + "\"}";
     HttpResponse<String> r = t.post("/api/webhook/e2e", TestServer.ingest(), b);

@@ -1,5 +1,7 @@
 package io.phosor.server;
 
+import io.phosor.auth.AuthSettings;
+import io.phosor.auth.Role;
 import io.phosor.config.ConfigLoader;
 import io.phosor.config.PhosorConfig;
 import java.net.URI;
@@ -8,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,9 +18,14 @@ import java.util.Map;
 public final class TestServer implements AutoCloseable {
   /** A fixed ingest token for tests (long enough to pass validation). */
   public static final String INGEST_TOKEN = "test-ingest-token-0123456789";
+  /** The first admin's password (PHOSOR_ADMIN_PASSWORD), unless a test sets its own. */
+  public static final String ADMIN_PASSWORD = "test-admin-password-0123";
+  /** The password of the accounts {@link #login(Role)} creates. */
+  public static final String USER_PASSWORD = "test-user-password-4567";
 
   private final PhosorServer server;
   private final HttpClient client = HttpClient.newHttpClient();
+  private final Map<Role, String> jwts = new EnumMap<>(Role.class);
 
   private TestServer(PhosorServer server) {
     this.server = server;
@@ -34,9 +42,10 @@ public final class TestServer implements AutoCloseable {
     e.put("PHOSOR_INGEST_TOKENS", INGEST_TOKEN);
     // tests must not stall on a nearly full build machine; DiskFullTest sets its own minimum
     e.put("PHOSOR_MIN_FREE_DISK_BYTES", "0");
+    e.put("PHOSOR_ADMIN_PASSWORD", ADMIN_PASSWORD);
     e.putAll(env);
     PhosorConfig config = ConfigLoader.load(null, e);
-    return new TestServer(PhosorServer.start(config, Clock.systemUTC()));
+    return new TestServer(PhosorServer.start(config, AuthSettings.fromEnvironment(e), Clock.systemUTC()));
   }
 
   /** The running node. */
@@ -94,6 +103,59 @@ public final class TestServer implements AutoCloseable {
   /** The Authorization header value for the API token. */
   public String admin() {
     return "Bearer " + server.apiToken();
+  }
+
+  /**
+   * The Authorization header value for a person with {@code role}: for admin the first account ({@code admin}),
+   * for viewer and analyst an account named after the role, created through the API on first use. The token is
+   * obtained through {@code POST /api/auth/token}, like a client would, and reused.
+   */
+  public synchronized String login(Role role) throws Exception {
+    String jwt = jwts.get(role);
+    if (jwt == null) {
+      String user = role == Role.ADMIN ? "admin" : role.id();
+      if (role != Role.ADMIN) {
+        HttpResponse<String> r = request("POST", "/api/users", admin(), "{\"username\": \"" + user
+            + "\", \"password\": \"" + USER_PASSWORD + "\", \"role\": \"" + role.id() + "\"}", "application/json");
+        if (r.statusCode() != 201 && r.statusCode() != 409) {
+          throw new IllegalStateException("cannot create " + user + ": " + r.statusCode() + " " + r.body());
+        }
+      }
+      jwt = "Bearer " + token(user, role == Role.ADMIN ? ADMIN_PASSWORD : USER_PASSWORD);
+      jwts.put(role, jwt);
+    }
+    return jwt;
+  }
+
+  /** Logs {@code username} in with the seed's form fields and returns the access token (fails the test otherwise). */
+  public String token(String username, String password) throws Exception {
+    HttpResponse<String> r = loginRequest(username, password);
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("login of " + username + " failed: " + r.statusCode() + " " + r.body());
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("access_token").asText();
+  }
+
+  /** {@code POST /api/auth/token} with form fields {@code username} and {@code password}. */
+  public HttpResponse<String> loginRequest(String username, String password) throws Exception {
+    String form = "username=" + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8)
+        + "&password=" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+    return request("POST", "/api/auth/token", null, form, "application/x-www-form-urlencoded");
+  }
+
+  /** The Authorization header value for a viewer account. */
+  public String viewer() throws Exception {
+    return login(Role.VIEWER);
+  }
+
+  /** The Authorization header value for an analyst account. */
+  public String analyst() throws Exception {
+    return login(Role.ANALYST);
+  }
+
+  /** The Authorization header value for the first admin account (a person; {@link #admin()} is the API token). */
+  public String adminUser() throws Exception {
+    return login(Role.ADMIN);
   }
 
   @Override
