@@ -14,8 +14,10 @@ import io.phosor.alert.AlertRoutes;
 import io.phosor.api.ApiException;
 import io.phosor.api.HttpApi;
 import io.phosor.audit.Audit;
+import io.phosor.auth.AccessTokens;
+import io.phosor.auth.Authenticator;
+import io.phosor.auth.Principal;
 import io.phosor.auth.Role;
-import io.phosor.auth.TokenAuth;
 import io.phosor.event.Event;
 import io.phosor.event.Fields;
 import io.phosor.pipeline.EventSink;
@@ -30,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -47,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * The live feed, {@code /ws/events} (RFC 6455 WebSocket): newly stored alerts, incident changes, the stats
  * figures every few seconds and a sample of the journaled events, as JSON messages with a {@code type}.
  *
- * <p>Authentication happens before the upgrade with the API's tokens: the token comes as the second of the
- * subprotocols {@code ["phosor", "<token>"]} (the server answers {@code phosor}), or in a {@code token} query
- * parameter, or an {@code Authorization: Bearer} header. Any role but {@link Role#INGEST} may read the feed.
+ * <p>Authentication happens before the upgrade with the API's tokens (users' JWTs, the API token): the token
+ * comes as the second of the subprotocols {@code ["phosor", "<token>"]} (the server answers {@code phosor}), or
+ * in a {@code token} query parameter, or an {@code Authorization: Bearer} header. Every user role may read the
+ * feed ({@link Role#VIEWER} and up); ingest tokens may not.
  *
  * <p>Back-pressure: no publishing thread ever waits for a client. Each client has a bounded buffer of messages
  * ({@link Subscriber}); publishing is a non-blocking offer into each buffer, and when one is full its oldest
@@ -72,6 +74,10 @@ public final class LiveFeed implements EventSink, AutoCloseable {
   static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
   /** RFC 6455 section 7.4.1: the endpoint is going away (server shutdown). */
   static final int GOING_AWAY = 1001;
+  /** RFC 6455 section 7.4.1: policy violation (the token is no longer valid). */
+  static final int POLICY_VIOLATION = 1008;
+  /** How often a connected client's token is checked again: a disabled account or an expired token ends the feed. */
+  static final Duration RECHECK_EVERY = Duration.ofSeconds(10);
   /** RFC 6455 section 7.4.1 (IANA registry): try again later (too many clients, or too slow). */
   static final int TRY_AGAIN_LATER = 1013;
   /** RFC 6455 section 5.5: a control frame carries at most 125 bytes, two of them the close code. */
@@ -82,7 +88,7 @@ public final class LiveFeed implements EventSink, AutoCloseable {
   private static final String ACTOR_ATTR = "phosor.live.actor";
 
   private final LiveSettings settings;
-  private final TokenAuth auth;
+  private final Authenticator auth;
   private final Audit audit;
   private final ObjectMapper mapper;
   private final Supplier<Map<String, Object>> stats;
@@ -104,10 +110,11 @@ public final class LiveFeed implements EventSink, AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * A feed with {@code settings}, checking tokens with {@code auth}, recording refused tokens in {@code audit},
-   * sending {@code stats} (the {@code /api/stats} figures) and counting into {@code registry}.
+   * A feed with {@code settings}, checking tokens with {@code auth} (which audits invalid ones), recording
+   * refused roles in {@code audit}, sending {@code stats} (the {@code /api/stats} figures) and counting into
+   * {@code registry}.
    */
-  public LiveFeed(LiveSettings settings, TokenAuth auth, Audit audit, ObjectMapper mapper,
+  public LiveFeed(LiveSettings settings, Authenticator auth, Audit audit, ObjectMapper mapper,
       Supplier<Map<String, Object>> stats, MeterRegistry registry, Clock clock) {
     this.settings = settings;
     this.auth = auth;
@@ -128,12 +135,13 @@ public final class LiveFeed implements EventSink, AutoCloseable {
   /** Adds {@code /ws/events} and {@code GET /api/live/clients} to {@code app}. */
   public void register(Javalin app) {
     app.wsBeforeUpgrade(PATH, this::beforeUpgrade);
+    // the role is what docs/security.md lists; the check itself is beforeUpgrade's (HttpApi's runs for HTTP only)
     app.ws(PATH, ws -> {
       ws.onConnect(this::connected);
       ws.onMessage(this::message);
       ws.onClose(ctx -> disconnected(ctx.sessionId()));
       ws.onError(ctx -> disconnected(ctx.sessionId()));
-    });
+    }, Role.VIEWER);
     app.get("/api/live/clients", ctx -> ctx.json(Map.of("clients", clients())), Role.ADMIN);
   }
 
@@ -325,24 +333,27 @@ public final class LiveFeed implements EventSink, AutoCloseable {
     if (token == null || token.isEmpty()) {
       throw refuse(ctx, 401, "unauthorized", "no token: " + HOW);
     }
-    Role role = auth.check(token);
-    if (role == null) {
-      audit.record("anonymous", null, ctx.ip(), "token.rejected", PATH, "failure",
-          Map.of("fingerprint", TokenAuth.fingerprint(token), "via", via));
-      throw refuse(ctx, 401, "unauthorized", "invalid token");
+    String request = "GET " + PATH;
+    Principal caller;
+    try {
+      caller = auth.authenticate(token, ctx.ip(), request); // audits an invalid token itself
+    } catch (AccessTokens.InvalidTokenException e) {
+      throw refuse(ctx, 401, "unauthorized", "invalid token (" + via + "): " + e.getMessage());
     }
-    if (role == Role.INGEST) {
-      audit.record("ingest-token:" + TokenAuth.fingerprint(token), role.name().toLowerCase(Locale.ROOT), ctx.ip(),
-          "GET " + PATH, PATH, "denied", Map.of());
-      throw refuse(ctx, 403, "forbidden", "an ingest token may only send events; the live feed needs an API or user token");
+    if (!Role.VIEWER.admits(caller)) {
+      audit.record(caller.name(), caller.role().id(), ctx.ip(), "access.denied", request, "denied",
+          Map.of("needs", Role.VIEWER.id()));
+      throw refuse(ctx, 403, "forbidden", "an ingest token may only send events; the live feed needs a user's token "
+          + "or the API token");
     }
     if (closed || clients.size() >= settings.maxClients()) {
       throw refuse(ctx, 503, "too_many_clients", "the live feed has its " + settings.maxClients()
           + " clients (PHOSOR_WS_MAX_CLIENTS); retry later");
     }
     ctx.attribute(HttpApi.TOKEN_ATTR, token);
-    ctx.attribute(HttpApi.ROLE_ATTR, role);
-    ctx.attribute(ACTOR_ATTR, HttpApi.actor(ctx));
+    ctx.attribute(HttpApi.ROLE_ATTR, caller.role());
+    ctx.attribute(HttpApi.PRINCIPAL_ATTR, caller);
+    ctx.attribute(ACTOR_ATTR, caller.name());
   }
 
   private ApiException refuse(Context ctx, int status, String code, String message) {
@@ -373,8 +384,18 @@ public final class LiveFeed implements EventSink, AutoCloseable {
     session.setMaxTextMessageSize(MAX_CLIENT_MESSAGE_CHARS);
     session.setIdleTimeout(settings.pingInterval().multipliedBy(3));
     String actor = ctx.attribute(ACTOR_ATTR);
-    Subscriber s = new Subscriber(ctx.sessionId(), address(session.getRemoteAddress()), actor,
-        new JettyOutlet(session), settings.bufferMessages(), settings.pingInterval(), clock);
+    String token = ctx.attribute(HttpApi.TOKEN_ATTR);
+    String address = address(session.getRemoteAddress());
+    Supplier<String> recheck = () -> {
+      try {
+        auth.authenticate(token, address, "GET " + PATH);
+        return null;
+      } catch (AccessTokens.InvalidTokenException e) {
+        return "token no longer valid: " + e.reason();
+      }
+    };
+    Subscriber s = new Subscriber(ctx.sessionId(), address, actor, new JettyOutlet(session), settings.bufferMessages(),
+        settings.pingInterval(), clock, recheck, RECHECK_EVERY);
     Map<String, Object> hello = new LinkedHashMap<>();
     hello.put("type", "hello");
     hello.put("topics", Topic.names(s.topics()));
@@ -448,6 +469,11 @@ public final class LiveFeed implements EventSink, AutoCloseable {
     s.stop();
     LOG.warn("live feed: disconnecting client {}: {}", s.id(), reason);
     s.outlet().close(code, trimReason(reason));
+    cutAfterGrace(s);
+    return true;
+  }
+
+  private void cutAfterGrace(Subscriber s) {
     if (!closed) {
       ticker.schedule(() -> {
         if (s.outlet().isOpen()) {
@@ -455,7 +481,6 @@ public final class LiveFeed implements EventSink, AutoCloseable {
         }
       }, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
-    return true;
   }
 
   static String trimReason(String reason) {
@@ -471,10 +496,10 @@ public final class LiveFeed implements EventSink, AutoCloseable {
     try {
       long now = clock.millis();
       for (Subscriber s : clients.values()) {
-        if (!s.isOpen()) { // a write failed: the connection is broken, Jetty may not have told us yet
+        if (!s.isOpen()) { // it closed itself (token no longer valid) or a write failed; Jetty may not have told us
           if (clients.remove(s.id(), s)) {
             slots.decrementAndGet();
-            s.outlet().disconnect();
+            cutAfterGrace(s);
           }
           continue;
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * One live feed client: a bounded buffer of messages and the one sender that writes them.
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * and counts it. The sender (a virtual thread, {@link #run}) writes one message at a time and waits for that
  * write to finish before taking the next, so at most one write is outstanding and a client that reads
  * nothing holds one message in Jetty plus its buffer, never more. Whether the client has fallen behind is
- * judged by {@link #tooSlow} from the publisher-side counters; the hub disconnects it.
+ * judged by {@link #tooSlow} from the publisher-side counters; the hub disconnects it. The sender also re-checks
+ * the client's token now and then, so an account disabled or a token expired while connected ends the feed.
  */
 final class Subscriber implements Runnable {
   /** The sender wakes at least this often to ping an idle client and to notice a stop. */
@@ -36,6 +38,9 @@ final class Subscriber implements Runnable {
   private final int capacity;
   private final Clock clock;
   private final long pingMillis;
+  private final Supplier<String> recheck;
+  private final long recheckMillis;
+  private long nextRecheck;
   private final ConcurrentLinkedQueue<String> buffer = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
@@ -48,8 +53,17 @@ final class Subscriber implements Runnable {
   private volatile boolean open = true;
   private volatile Thread sender;
 
-  /** A client reached through {@code outlet}, holding at most {@code capacity} messages. */
+  /** A client reached through {@code outlet}, holding at most {@code capacity} messages, never re-checked. */
   Subscriber(String id, String address, String actor, Outlet outlet, int capacity, Duration ping, Clock clock) {
+    this(id, address, actor, outlet, capacity, ping, clock, null, Duration.ofDays(1));
+  }
+
+  /**
+   * A client whose right to the feed is re-checked every {@code recheckEvery} with {@code recheck}, which
+   * returns why the client may no longer read (it is then closed with 1008), or null.
+   */
+  Subscriber(String id, String address, String actor, Outlet outlet, int capacity, Duration ping, Clock clock,
+      Supplier<String> recheck, Duration recheckEvery) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be > 0, was " + capacity);
     }
@@ -60,6 +74,9 @@ final class Subscriber implements Runnable {
     this.capacity = capacity;
     this.clock = clock;
     this.pingMillis = ping.toMillis();
+    this.recheck = recheck;
+    this.recheckMillis = recheckEvery.toMillis();
+    this.nextRecheck = clock.millis() + recheckMillis;
     this.connectedAt = clock.instant();
     this.lastWrite = clock.millis();
   }
@@ -197,6 +214,14 @@ final class Subscriber implements Runnable {
   @Override
   public void run() {
     while (open) {
+      if (recheck != null && clock.millis() >= nextRecheck) {
+        nextRecheck = clock.millis() + recheckMillis;
+        String why = recheck.get();
+        if (why != null) {
+          outlet.close(LiveFeed.POLICY_VIOLATION, LiveFeed.trimReason(why));
+          break;
+        }
+      }
       String next = buffer.poll();
       if (next == null) {
         behindSince = 0; // caught up: nothing is waiting

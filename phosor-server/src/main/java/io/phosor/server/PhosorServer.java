@@ -24,7 +24,6 @@ import io.phosor.config.ConfigException;
 import io.phosor.config.PhosorConfig;
 import io.phosor.alert.AlertRoutes;
 import io.phosor.alert.AlertService;
-import io.phosor.audit.Audit;
 import io.phosor.detect.BackfillRoutes;
 import io.phosor.detect.DetectRoutes;
 import io.phosor.detect.DetectionStage;
@@ -202,8 +201,8 @@ public final class PhosorServer implements AutoCloseable {
     status.stat("total_alerts", () -> orNull(alerts::total));
     status.stat("active_rules", () -> orNull(catalog::enabledCount));
     status.register(http.app());
-    // Audit.NONE until the audit log arrives (security issue): then the server's audit goes here
-    this.live = new LiveFeed(LiveSettings.of(config), auth, Audit.NONE, mapper, status::figures, registry, clock);
+    this.live = new LiveFeed(LiveSettings.of(config), http.authenticator(), audit, mapper, status::figures, registry,
+        clock);
     live.register(http.app());
     alerts.addListener(live::onAlerts);
     pipeline.addSink(live);

@@ -10,9 +10,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.phosor.api.HttpApi;
 import io.phosor.audit.Audit;
+import io.phosor.auth.AccessTokens;
+import io.phosor.auth.Accounts;
+import io.phosor.auth.Authenticator;
+import io.phosor.auth.PasswordHasher;
+import io.phosor.auth.Principal;
+import io.phosor.auth.Role;
 import io.phosor.auth.TokenAuth;
 import io.phosor.event.Event;
+import io.phosor.store.Store;
+import io.phosor.store.StoreSettings;
 import io.phosor.testkit.ManualClock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +30,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The feed on a real Javalin server on port 0, with Java's WebSocket client and a raw socket that never reads. */
+/**
+ * The feed on a real Javalin server on port 0 with the real authenticator (accounts in a SQLite file), Java's
+ * WebSocket client, and a raw socket that never reads.
+ */
 class LiveFeedTest {
   private static final String API_TOKEN = "live-test-api-token-0123456789";
   private static final String INGEST_TOKEN = "live-test-ingest-token-0123456789";
@@ -32,20 +45,27 @@ class LiveFeedTest {
   private record Entry(String actor, String role, String action, String target, String outcome,
       Map<String, Object> detail) {}
 
+  @TempDir
+  Path dir;
   private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final List<Entry> audited = new CopyOnWriteArrayList<>();
   private final Audit audit = (actor, role, address, action, target, outcome, detail) ->
       audited.add(new Entry(actor, role, action, target, outcome, detail));
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<AutoCloseable> open = new ArrayList<>();
+  private Store store;
+  private Accounts accounts;
   private HttpApi http;
   private LiveFeed feed;
   private int port;
 
   private void start(LiveSettings settings) {
     ObjectMapper mapper = new ObjectMapper();
-    TokenAuth auth = new TokenAuth(List.of(INGEST_TOKEN), API_TOKEN);
-    http = new HttpApi(auth, 1 << 20, mapper);
+    store = Store.open(StoreSettings.of(null, dir), clock);
+    AccessTokens tokens = new AccessTokens(new byte[32], Duration.ofMinutes(15), clock);
+    accounts = new Accounts(store.users(), new PasswordHasher(), tokens, audit, clock);
+    Authenticator auth = new Authenticator(new TokenAuth(List.of(INGEST_TOKEN), API_TOKEN), tokens, accounts, audit);
+    http = new HttpApi(auth, audit, 1 << 20, mapper);
     feed = new LiveFeed(settings, auth, audit, mapper, () -> Map.of("total_events", 42), registry, clock);
     feed.register(http.app());
     feed.start();
@@ -69,6 +89,9 @@ class LiveFeedTest {
     }
     if (http != null) {
       http.stop();
+    }
+    if (store != null) {
+      store.close();
     }
   }
 
@@ -122,7 +145,7 @@ class LiveFeedTest {
   }
 
   @Test
-  void noTokenABadTokenAndAnIngestTokenAreRefusedBeforeTheUpgradeAndBadTokensAreAudited() throws Exception {
+  void noTokenABadTokenAndAnIngestTokenAreRefusedBeforeTheUpgradeAndAudited() throws Exception {
     start(DEFAULTS);
     assertThat(FeedClient.refusal(port, "", List.of())).isEqualTo(401);
     assertThat(FeedClient.refusal(port, "", List.of("phosor"))).isEqualTo(401);
@@ -132,16 +155,31 @@ class LiveFeedTest {
     assertThat(FeedClient.refusal(port, "", List.of("chat", API_TOKEN))).isEqualTo(400);
     assertThat(feed.clientCount()).isZero();
 
-    assertThat(audited).extracting(Entry::action, Entry::outcome).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("token.rejected", "failure"),
-        org.assertj.core.groups.Tuple.tuple("token.rejected", "failure"),
-        org.assertj.core.groups.Tuple.tuple("GET /ws/events", "denied"));
-    assertThat(audited.get(0).detail()).containsEntry("via", "subprotocol")
-        .containsEntry("fingerprint", TokenAuth.fingerprint("not-the-token-at-all-0123"));
-    assertThat(audited.get(1).detail()).containsEntry("via", "query");
+    assertThat(audited).extracting(Entry::action, Entry::target, Entry::outcome).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("token.rejected", "GET /ws/events", "denied"),
+        org.assertj.core.groups.Tuple.tuple("token.rejected", "GET /ws/events", "denied"),
+        org.assertj.core.groups.Tuple.tuple("access.denied", "GET /ws/events", "denied"));
     assertThat(audited.get(2).actor()).isEqualTo("ingest-token:" + TokenAuth.fingerprint(INGEST_TOKEN));
-    assertThat(audited.toString()).doesNotContain("not-the-token-at-all-0123").doesNotContain(API_TOKEN);
+    assertThat(audited.toString()).doesNotContain("not-the-token-at-all-0123").doesNotContain(INGEST_TOKEN);
     assertThat(registry.get("phosor_ws_refused").tag("reason", "unauthorized").counter().count()).isEqualTo(4);
+  }
+
+  @Test
+  void aViewerReadsTheFeedUntilTheAccountIsDisabled() throws Exception {
+    start(DEFAULTS);
+    Principal by = new Principal("tester", Role.ADMIN, Principal.Kind.API_TOKEN);
+    accounts.create("vera", "vera-password-0123456789", Role.VIEWER, by, "127.0.0.1");
+    String jwt = accounts.login("vera", "vera-password-0123456789", "127.0.0.1").token();
+    FeedClient c = FeedClient.connect(port, jwt);
+    open.add(c);
+    await().until(() -> !c.ofType("hello").isEmpty());
+    assertThat(feed.clients()).extracting(m -> m.get("actor")).containsExactly("vera");
+
+    accounts.update("vera", null, true, by, "127.0.0.1");
+    clock.advance(LiveFeed.RECHECK_EVERY.plus(Accounts.USER_CACHE_TTL));
+    await().until(() -> c.closeCode() == 1008);
+    assertThat(c.closeReason()).startsWith("token no longer valid");
+    await().until(() -> feed.clientCount() == 0);
   }
 
   @Test

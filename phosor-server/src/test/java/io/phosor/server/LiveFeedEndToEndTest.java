@@ -75,13 +75,16 @@ class LiveFeedEndToEndTest {
   }
 
   @Test
-  void noTokenABadTokenAndAnIngestTokenCannotReadTheFeed() throws Exception {
+  void everyUserRoleAndTheApiTokenMayReadTheFeedButNoTokenABadTokenOrAnIngestTokenMayNot() throws Exception {
     try (TestServer t = TestServer.start(data, Map.of())) {
       int port = t.server().httpPort();
       assertThat(FeedClient.refusal(port, "", List.of())).isEqualTo(401);
       assertThat(FeedClient.refusal(port, "", List.of("phosor", "wrong-token-0123456789abcdef"))).isEqualTo(401);
       assertThat(FeedClient.refusal(port, "?token=" + TestServer.INGEST_TOKEN, List.of())).isEqualTo(403);
-      assertThat(FeedClient.refusal(port, "", List.of("phosor", t.server().apiToken()))).isEqualTo(-1);
+      for (String auth : List.of(t.viewer(), t.analyst(), t.adminUser(), t.admin())) {
+        String token = auth.substring("Bearer ".length());
+        assertThat(FeedClient.refusal(port, "", List.of("phosor", token))).as(auth).isEqualTo(-1);
+      }
     }
   }
 
