@@ -9,11 +9,14 @@ import io.phosor.store.StoreUnavailableException;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
+import io.phosor.audit.Audit;
 import io.phosor.auth.Role;
 import io.phosor.auth.TokenAuth;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +32,15 @@ public final class HttpApi {
   /** Request attribute holding the authenticated role. */
   public static final String ROLE_ATTR = "phosor.role";
   private static final String ERROR_ATTR = "phosor.error";
+  private static final String ROUTE_ATTR = "phosor.route";
+  private static final String TARGET_ATTR = "phosor.target";
+  private static final String DATA_PLANE_ATTR = "phosor.ingest";
+  /** The methods that change state; every request with one is audited. */
+  private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   private final Javalin app;
   private final TokenAuth auth;
+  private volatile Audit audit = Audit.NONE;
 
   /** Creates the server (not started); bodies above {@code maxBodyBytes} get 413. */
   public HttpApi(TokenAuth auth, long maxBodyBytes, ObjectMapper mapper) {
@@ -42,7 +51,9 @@ public final class HttpApi {
       cfg.http.maxRequestSize = maxBodyBytes;
       cfg.jsonMapper(new JavalinJackson(mapper, false));
     });
+    app.beforeMatched(HttpApi::noteRoute);
     app.beforeMatched(this::authenticate);
+    app.after(this::auditRequest);
     app.exception(ApiException.class, (e, ctx) -> {
       e.headers().forEach(ctx::header);
       error(ctx, e.status(), e.error(), e.getMessage());
@@ -79,6 +90,14 @@ public final class HttpApi {
     });
   }
 
+  /**
+   * Records every state-changing request in {@code audit} once it is answered, refused ones included
+   * (see docs/audit.md); until called, nothing is recorded.
+   */
+  public void auditTo(Audit audit) {
+    this.audit = audit;
+  }
+
   /** Writes a JSON error body. */
   public static void error(Context ctx, int status, String code, String message) {
     error(ctx, status, code, message, Map.of());
@@ -93,6 +112,42 @@ public final class HttpApi {
     body.putAll(extra);
     ctx.attribute(ERROR_ATTR, code);
     ctx.status(status).json(body);
+  }
+
+  /** Notes the matched route and its path parameters for the audit entry (before authentication can refuse). */
+  private static void noteRoute(Context ctx) {
+    ctx.attribute(ROUTE_ATTR, ctx.endpointHandlerPath());
+    Map<String, String> params = ctx.pathParamMap();
+    if (!params.isEmpty()) {
+      StringJoiner j = new StringJoiner(",");
+      params.forEach((k, v) -> j.add(k + "=" + v));
+      ctx.attribute(TARGET_ATTR, j.toString());
+    }
+    if (ctx.routeRoles().contains(Role.INGEST) || ctx.path().startsWith("/services/collector")) {
+      ctx.attribute(DATA_PLANE_ATTR, Boolean.TRUE);
+    }
+  }
+
+  /**
+   * The one place requests are audited: who, role, address, route, object (path parameters) and outcome
+   * (the HTTP status) of every POST, PUT, PATCH and DELETE. Ingestion is data, not management: an accepted
+   * batch is counted in metrics, only a refused token is audited. Never a header or a body.
+   */
+  private void auditRequest(Context ctx) {
+    String method = ctx.method().name();
+    if (!STATE_CHANGING.contains(method)) {
+      return;
+    }
+    int status = ctx.statusCode();
+    if (ctx.attribute(DATA_PLANE_ATTR) != null && status != 401 && status != 403) {
+      return;
+    }
+    String route = ctx.attribute(ROUTE_ATTR);
+    Role role = ctx.attribute(ROLE_ATTR);
+    String code = ctx.attribute(ERROR_ATTR);
+    audit.record(actor(ctx), role == null ? null : role.name().toLowerCase(Locale.ROOT), ctx.ip(),
+        method + " " + (route != null ? route : Params.abbreviate(ctx.path())), ctx.attribute(TARGET_ATTR),
+        Integer.toString(status), code == null ? null : Map.of("error", code));
   }
 
   private void authenticate(Context ctx) {
@@ -116,11 +171,11 @@ public final class HttpApi {
     if (role == null) {
       throw new ApiException(401, "unauthorized", "invalid token", Map.of("WWW-Authenticate", "Bearer"));
     }
+    ctx.attribute(TOKEN_ATTR, token);
+    ctx.attribute(ROLE_ATTR, role); // set before the role check: the audit entry of a 403 names the caller
     if (!roles.contains(role) && !(role == Role.ADMIN && roles.contains(Role.INGEST))) {
       throw new ApiException(403, "forbidden", "this token may not call " + ctx.method() + " " + ctx.path());
     }
-    ctx.attribute(TOKEN_ATTR, token);
-    ctx.attribute(ROLE_ATTR, role);
   }
 
   /**

@@ -11,6 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phosor.api.HttpApi;
 import io.phosor.api.StatusRoutes;
+import io.phosor.audit.Audit;
+import io.phosor.audit.AuditRoutes;
+import io.phosor.audit.AuditTrail;
+import io.phosor.audit.SecurityCounts;
 import io.phosor.auth.Secrets;
 import io.phosor.auth.TokenAuth;
 import io.phosor.config.ConfigException;
@@ -31,6 +35,9 @@ import io.phosor.search.EventIndex;
 import io.phosor.search.IndexSettings;
 import io.phosor.search.IndexStage;
 import io.phosor.search.SearchRoutes;
+import io.phosor.secrets.SecretBox;
+import io.phosor.secrets.SecretException;
+import io.phosor.secrets.SecretSettings;
 import io.phosor.store.Store;
 import io.phosor.store.StoreException;
 import io.phosor.store.StoreSettings;
@@ -81,6 +88,9 @@ public final class PhosorServer implements AutoCloseable {
   private final IndexStage indexing;
   private final List<String> ingestTokens;
   private final Health health;
+  private final SecretSettings secretSettings;
+  private final AuditTrail audit;
+  private final SecurityCounts securityCounts;
   private int httpPort;
   private volatile boolean closed;
 
@@ -118,6 +128,7 @@ public final class PhosorServer implements AutoCloseable {
     this.stats = new SourceStats(registry);
     this.store = openStore(config, clock);
     try {
+      this.secretSettings = openSecrets(config, store);
       this.alerts = new AlertService(store.alerts(), registry);
       this.catalog = loadRules(config, store, set -> RuleCatalog.into(detection).accept(set));
     } catch (RuntimeException e) {
@@ -161,6 +172,10 @@ public final class PhosorServer implements AutoCloseable {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     TokenAuth auth = new TokenAuth(ingestTokens, apiToken);
     this.http = new HttpApi(auth, config.httpMaxBodyBytes(), mapper);
+    this.audit = openAudit(config, clock);
+    audit.bindTo(registry);
+    http.auditTo(audit);
+    this.securityCounts = new SecurityCounts(stats, audit, clock);
     new HttpIngest(mapper, pipeline, limiter, stats, clock, auth).register(http.app());
     this.health = new Health();
     health.register("ingest", () -> {
@@ -174,6 +189,8 @@ public final class PhosorServer implements AutoCloseable {
     StoreWatch watch = new StoreWatch(store);
     this.storeWatch = watch;
     health.register("store", watch::check);
+    health.register("audit", () -> audit.problem() == null ? Health.Check.OK
+        : Health.Check.degraded(audit.problem() + " (entries wait in memory, then are dropped and counted)"));
     StatusRoutes status = new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock,
         journal::lastSyncedSeq, health);
     status.stat("total_alerts", () -> orNull(alerts::total));
@@ -182,6 +199,7 @@ public final class PhosorServer implements AutoCloseable {
     new AlertRoutes(alerts).register(http.app());
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
+    new AuditRoutes(audit).register(http.app());
     if (indexing != null) {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
@@ -201,6 +219,37 @@ public final class PhosorServer implements AutoCloseable {
       return st;
     } catch (StoreException e) {
       throw new ConfigException("cannot open the database (PHOSOR_DATABASE_URL / DATABASE_URL): " + e.getMessage());
+    }
+  }
+
+  /**
+   * The secrets stored in the database, checked now: a stored secret that the key in force cannot decrypt
+   * (wrong key, no key) stops start-up with a message saying what to do.
+   */
+  private static SecretSettings openSecrets(PhosorConfig config, Store store) {
+    SecretBox box = config.encryptionKey() == null ? null : new SecretBox(config.encryptionKey());
+    SecretSettings secrets = new SecretSettings(store.settings(), box);
+    int n;
+    try {
+      n = secrets.checkReadable();
+    } catch (SecretException e) {
+      throw new ConfigException("cannot read the stored secrets: " + e.getMessage());
+    }
+    if (box == null) {
+      LOG.info("secrets at rest: no PHOSOR_ENCRYPTION_KEY set, so no secret can be stored (see docs/secrets.md)");
+    } else {
+      LOG.info("secrets at rest: {} stored secret(s), AES-256-GCM under key id {}", n, box.keyId());
+    }
+    return secrets;
+  }
+
+  /** Opens the audit trail in {@code <data_dir>/audit}; a directory that cannot be used stops start-up. */
+  private static AuditTrail openAudit(PhosorConfig config, Clock clock) {
+    Path dir = config.dataDir().resolve("audit");
+    try {
+      return AuditTrail.open(dir, config.auditQueueCapacity(), clock);
+    } catch (IOException e) {
+      throw new ConfigException("cannot open the audit log in " + dir.toAbsolutePath() + ": " + e.getMessage());
     }
   }
 
@@ -247,6 +296,7 @@ public final class PhosorServer implements AutoCloseable {
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
+      s.securityCounts.start();
       try {
         s.httpPort = s.http.start(config.httpHost(), config.httpPort());
       } catch (RuntimeException e) {
@@ -257,6 +307,7 @@ public final class PhosorServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    s.audit.record(AuditTrail.SYSTEM, null, null, "server.start", null, "success", null);
     LOG.info("Phosor is up: HTTP on {}:{}, syslog UDP/TCP on {}{}, data in {}", config.httpHost(), s.httpPort,
         s.syslog.udpPort() < 0 ? "(off)" : Integer.toString(s.syslog.udpPort()),
         s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "", config.dataDir().toAbsolutePath());
@@ -321,6 +372,16 @@ public final class PhosorServer implements AutoCloseable {
     return detection;
   }
 
+  /** The audit trail: features record security events through it. */
+  public Audit audit() {
+    return audit;
+  }
+
+  /** The secrets stored in the database, encrypted under {@code PHOSOR_ENCRYPTION_KEY}. */
+  public SecretSettings secrets() {
+    return secretSettings;
+  }
+
   /** The per-source counters. */
   public SourceStats stats() {
     return stats;
@@ -359,6 +420,9 @@ public final class PhosorServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("stopping HTTP: {}", e.toString());
     }
+    securityCounts.close();
+    audit.record(AuditTrail.SYSTEM, null, null, "server.stop", null, "success", null);
+    audit.close();
     LOG.info("shut down; journal flushed up to event {}", journal.lastSyncedSeq());
   }
 }
