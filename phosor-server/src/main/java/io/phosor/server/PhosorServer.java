@@ -377,6 +377,11 @@ public final class PhosorServer implements AutoCloseable {
     return audit;
   }
 
+  /** The periodic audit summaries of PII findings and rate-limited events per source. */
+  public SecurityCounts securityCounts() {
+    return securityCounts;
+  }
+
   /** The secrets stored in the database, encrypted under {@code PHOSOR_ENCRYPTION_KEY}. */
   public SecretSettings secrets() {
     return secretSettings;
