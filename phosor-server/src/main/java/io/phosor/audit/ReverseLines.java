@@ -56,10 +56,7 @@ final class ReverseLines implements Closeable {
       }
       if (blockStart == 0) {
         done = true;
-        if (i == 0 && carry.length == 0 && !oversized) {
-          return null;
-        }
-        return take(0);
+        return take(0); // the first line, possibly empty
       }
       keep(0, i);
       long end = blockStart;
