@@ -54,6 +54,9 @@ public final class AuditVerifier {
 
   /** Verifies the trail in {@code dir} (safe while the server writes to it: an entry being written may show as truncated). */
   public static Result verify(Path dir) throws IOException {
+    // The head first: the writer updates it only after the entries are on disk, so a head read before the
+    // files never runs ahead of them, even while the server appends.
+    AuditFiles.Head head = AuditFiles.readHead(dir);
     List<Path> files = AuditFiles.list(dir);
     long expected = 1;
     String prev = AuditLine.GENESIS;
@@ -96,21 +99,20 @@ public final class AuditVerifier {
             return broken(verified, files, prev, f, lineNo, expected, "hash mismatch: the entry was changed after it "
                 + "was written");
           }
+          if (head != null && head.seq() == seq && !head.hash().equals(hash)) {
+            return broken(verified, files, prev, f, lineNo, expected, "the entry does not match the hash the head "
+                + "file records for it: it was replaced");
+          }
           prev = hash;
           expected++;
         }
       }
     }
     long count = expected - 1;
-    AuditFiles.Head head = AuditFiles.readHead(dir);
     if (head != null && head.seq() > count) {
       return broken(count, files, prev, dir.resolve(AuditFiles.HEAD), 0, expected, (head.seq() == expected
           ? "entry " + expected + " is" : "entries " + expected + " to " + head.seq() + " are")
           + " missing from the end: the head file records entry " + head.seq());
-    }
-    if (head != null && head.seq() == count && count > 0 && !head.hash().equals(prev)) {
-      return broken(count - 1, files, prev, dir.resolve(AuditFiles.HEAD), 0, count, "the last entry does not "
-          + "match the hash the head file records for it: it was replaced");
     }
     return new Result(count, files.size(), prev, null);
   }
