@@ -86,15 +86,19 @@ final class AuditFiles {
   /** The seq of a file's first entry, or -1 when it has none that can be read. */
   static long firstSeq(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] b = in.readNBytes(64 * 1024);
-      int nl = 0;
-      while (nl < b.length && b[nl] != '\n') {
-        nl++;
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      byte[] b = new byte[4096];
+      int n;
+      while (line.size() < MAX_LINE_BYTES && (n = in.read(b)) > 0) {
+        for (int i = 0; i < n; i++) {
+          if (b[i] == '\n') {
+            line.write(b, 0, i);
+            return seqOf(line.toString(StandardCharsets.UTF_8));
+          }
+        }
+        line.write(b, 0, n);
       }
-      if (nl == b.length) {
-        return -1;
-      }
-      return seqOf(new String(b, 0, nl, StandardCharsets.UTF_8));
+      return -1;
     }
   }
 

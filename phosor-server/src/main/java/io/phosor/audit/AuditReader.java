@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the trail newest first with filters, for {@code GET /api/audit}: day files from the newest, each
@@ -22,6 +23,13 @@ final class AuditReader {
    */
   static final int MAX_SCAN = 200_000;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Files cached by {@link #FIRST_SEQ} at most: years of day files; beyond it the cache starts over. */
+  private static final int MAX_CACHED_FILES = 10_000;
+  /**
+   * The first seq of each day file: a written line never changes (if it does, that is for {@code verify} to
+   * say), so paging far back does not re-read the start of every newer file on every request.
+   */
+  private static final ConcurrentHashMap<Path, Long> FIRST_SEQ = new ConcurrentHashMap<>();
 
   /**
    * What to read.
@@ -63,7 +71,7 @@ final class AuditReader {
         continue;
       }
       if (q.before() != null) {
-        long first = AuditFiles.firstSeq(f);
+        long first = firstSeq(f);
         if (first >= q.before()) {
           continue;
         }
@@ -89,6 +97,21 @@ final class AuditReader {
       }
     }
     return new Page(out, null);
+  }
+
+  private static long firstSeq(Path f) throws IOException {
+    Long cached = FIRST_SEQ.get(f);
+    if (cached != null) {
+      return cached;
+    }
+    long first = AuditFiles.firstSeq(f);
+    if (first > 0) {
+      if (FIRST_SEQ.size() >= MAX_CACHED_FILES) {
+        FIRST_SEQ.clear();
+      }
+      FIRST_SEQ.put(f, first);
+    }
+    return first;
   }
 
   /** The seq a line starts with ({@code {"seq":123,}), or -1: the writer always puts it first. */
