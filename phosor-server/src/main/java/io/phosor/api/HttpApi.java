@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,11 @@ public final class HttpApi {
   /** Request attribute holding the caller, a {@link Principal}. */
   public static final String PRINCIPAL_ATTR = "phosor.principal";
   private static final String ERROR_ATTR = "phosor.error";
+  private static final String ROUTE_ATTR = "phosor.route";
+  private static final String TARGET_ATTR = "phosor.target";
+  private static final String DATA_PLANE_ATTR = "phosor.ingest";
+  /** The methods that change state; every request with one is audited. */
+  private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
 
   /**
    * A registered route: its method ({@code GET}, ..., or {@code WS} for a WebSocket), path as registered and roles.
@@ -72,7 +78,9 @@ public final class HttpApi {
         e.wsHandlerAdded(this::added);
       });
     });
+    app.beforeMatched(HttpApi::noteRoute);
     app.beforeMatched(this::authenticate);
+    app.after(this::auditRequest);
     app.exception(ApiException.class, (e, ctx) -> {
       e.headers().forEach(ctx::header);
       error(ctx, e.status(), e.error(), e.getMessage());
@@ -151,6 +159,42 @@ public final class HttpApi {
     }
   }
 
+  /** Notes the matched route and its path parameters for the audit entry (before authentication can refuse). */
+  private static void noteRoute(Context ctx) {
+    ctx.attribute(ROUTE_ATTR, ctx.endpointHandlerPath());
+    Map<String, String> params = ctx.pathParamMap();
+    if (!params.isEmpty()) {
+      StringJoiner j = new StringJoiner(",");
+      params.forEach((k, v) -> j.add(k + "=" + v));
+      ctx.attribute(TARGET_ATTR, j.toString());
+    }
+    if (ctx.routeRoles().contains(Role.INGEST) || ctx.path().startsWith("/services/collector")) {
+      ctx.attribute(DATA_PLANE_ATTR, Boolean.TRUE);
+    }
+  }
+
+  /**
+   * The one place requests are audited: who, role, address, route, object (path parameters) and outcome
+   * (the HTTP status) of every POST, PUT, PATCH and DELETE. Ingestion is data, not management: an accepted
+   * batch is counted in metrics, only a refused token is audited. Never a header or a body.
+   */
+  private void auditRequest(Context ctx) {
+    String method = ctx.method().name();
+    if (!STATE_CHANGING.contains(method)) {
+      return;
+    }
+    int status = ctx.statusCode();
+    if (ctx.attribute(DATA_PLANE_ATTR) != null && status != 401 && status != 403) {
+      return;
+    }
+    String route = ctx.attribute(ROUTE_ATTR);
+    Role role = ctx.attribute(ROLE_ATTR);
+    String code = ctx.attribute(ERROR_ATTR);
+    audit.record(actor(ctx), role == null ? null : role.id(), ctx.ip(),
+        method + " " + (route != null ? route : Params.abbreviate(ctx.path())), ctx.attribute(TARGET_ATTR),
+        Integer.toString(status), code == null ? null : Map.of("error", code));
+  }
+
   private void authenticate(Context ctx) {
     Set<RouteRole> roles = ctx.routeRoles();
     if (roles.contains(Role.PUBLIC)) {
@@ -177,9 +221,16 @@ public final class HttpApi {
       throw new ApiException(401, "unauthorized", "invalid token: " + e.getMessage(),
           Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
     }
+    // set before the role check: the audit entry of a refused request (written once, by auditRequest for
+    // state-changing methods) names the caller
+    ctx.attribute(TOKEN_ATTR, token);
+    ctx.attribute(ROLE_ATTR, caller.role());
+    ctx.attribute(PRINCIPAL_ATTR, caller);
     if (!admits(roles, caller)) {
-      audit.record(caller.name(), caller.role().id(), ctx.ip(), "access.denied", request, "denied",
-          Map.of("needs", roleNames(roles)));
+      if (!STATE_CHANGING.contains(ctx.method().name())) {
+        audit.record(caller.name(), caller.role().id(), ctx.ip(), "access.denied", request, "denied",
+            Map.of("needs", roleNames(roles)));
+      }
       if (roles.contains(Role.INGEST) && caller.kind() == Principal.Kind.USER) {
         throw new ApiException(403, "forbidden", "people do not ingest: send events to " + request + " with an ingest "
             + "token (PHOSOR_INGEST_TOKENS or data/secrets/ingest.token)");
@@ -187,9 +238,6 @@ public final class HttpApi {
       throw new ApiException(403, "forbidden", "role " + caller.role().id() + " may not call " + request + " (needs "
           + roleNames(roles) + ")");
     }
-    ctx.attribute(TOKEN_ATTR, token);
-    ctx.attribute(ROLE_ATTR, caller.role());
-    ctx.attribute(PRINCIPAL_ATTR, caller);
   }
 
   private static boolean admits(Set<RouteRole> roles, Principal caller) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "phosor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Phosor: real-time log correlation and SOC automation.",
     subcommands = {ServeCommand.class, ConfigCommand.class, JournalCommand.class, LoadCommand.class, ReplayCommand.class,
-        RulesCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
+        RulesCommand.class, UserCommand.class, AuditCommand.class, KeygenCommand.class, KeysCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.phosor.redact.PiiType;
+import io.phosor.secrets.EncryptionKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,13 @@ public final class ConfigLoader {
   static final Setting<Long> MIN_FREE_DISK = def("disk.min_free_bytes", "PHOSOR_MIN_FREE_DISK_BYTES", "67108864",
       v -> longIn(v, 0, 1L << 50), "Below this much free space in the data directory ingestion pauses "
           + "(backpressure; nothing acknowledged is lost) and /health says why; it resumes by itself.");
+  static final Setting<Integer> AUDIT_QUEUE = def("audit.queue_capacity", "PHOSOR_AUDIT_QUEUE_CAPACITY", "10000",
+      v -> (int) longIn(v, 16, 1_000_000), "Audit entries that may wait for the audit writer; beyond it entries are "
+          + "dropped and counted (phosor_audit_dropped_total and an audit.dropped entry; see docs/audit.md).");
+  static final Setting<EncryptionKey> ENCRYPTION_KEY = def("secrets.encryption_key", "PHOSOR_ENCRYPTION_KEY", "",
+      v -> v.isEmpty() ? null : EncryptionKey.parse(v), "AES-256 key (32 bytes in base64, from 'phosor keygen') that "
+          + "encrypts secrets stored in the database; empty = no secret can be stored. Set it in the environment, "
+          + "not in phosor.yml (see docs/secrets.md).");
 
   static final Setting<Integer> WS_MAX_CLIENTS = def("ws.max_clients", "PHOSOR_WS_MAX_CLIENTS", "64",
       v -> (int) longIn(v, 1, 10_000), "Live feed (/ws/events) connections at once; more are refused (503).");
@@ -222,6 +230,8 @@ public final class ConfigLoader {
         (Integer) parsed.get(RETENTION_DAYS.key()),
         (Boolean) parsed.get(SEARCH_ENABLED.key()),
         (Long) parsed.get(MIN_FREE_DISK.key()),
+        (Integer) parsed.get(AUDIT_QUEUE.key()),
+        (EncryptionKey) parsed.get(ENCRYPTION_KEY.key()),
         (Integer) parsed.get(WS_MAX_CLIENTS.key()),
         (Integer) parsed.get(WS_BUFFER.key()),
         (Integer) parsed.get(WS_EVENTS.key()),

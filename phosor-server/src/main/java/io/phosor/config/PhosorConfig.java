@@ -1,6 +1,7 @@
 package io.phosor.config;
 
 import io.phosor.redact.PiiType;
+import io.phosor.secrets.EncryptionKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -41,6 +42,8 @@ import java.util.Set;
  * @param retentionDays days events stay searchable
  * @param searchEnabled whether events are indexed for search
  * @param minFreeDiskBytes free space in the data directory below which ingestion pauses
+ * @param auditQueueCapacity audit entries that may wait for the audit writer before entries are dropped
+ * @param encryptionKey the key for secrets at rest, or null when none is set (never log it)
  * @param wsMaxClients live feed connections at once
  * @param wsBufferMessages messages held for each live feed client before the oldest are dropped
  * @param wsEventsPerSecond sampled events per second sent to each live feed client (0: none)
@@ -79,6 +82,8 @@ public record PhosorConfig(
     int retentionDays,
     boolean searchEnabled,
     long minFreeDiskBytes,
+    int auditQueueCapacity,
+    EncryptionKey encryptionKey,
     int wsMaxClients,
     int wsBufferMessages,
     int wsEventsPerSecond,
@@ -87,12 +92,16 @@ public record PhosorConfig(
     long wsMaxDrops,
     Duration wsPingInterval) {
 
-  /** Like the record's, but secrets (ingest tokens, the database URL) are masked: a config may end up in a log. */
+  /**
+   * Like the record's, but secrets (ingest tokens, the database URL, the encryption key) are masked: a config
+   * may end up in a log.
+   */
   @Override
   public String toString() {
     return "PhosorConfig[dataDir=" + dataDir + ", httpPort=" + httpPort + ", syslogPort=" + syslogPort
         + ", ingestTokens=" + ingestTokens.size() + " (masked), database=" + (databaseUrl.isEmpty() ? "sqlite" : "(masked)")
-        + ", retentionDays=" + retentionDays + "]";
+        + ", retentionDays=" + retentionDays + ", encryptionKey=" + (encryptionKey == null ? "unset" : "id " + encryptionKey.id())
+        + "]";
   }
 
   /** True when syslog over TLS is configured. */

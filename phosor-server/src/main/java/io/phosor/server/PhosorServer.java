@@ -12,6 +12,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phosor.api.HttpApi;
 import io.phosor.api.StatusRoutes;
 import io.phosor.audit.Audit;
+import io.phosor.audit.AuditRoutes;
+import io.phosor.audit.AuditTrail;
+import io.phosor.audit.SecurityCounts;
 import io.phosor.auth.AccessTokens;
 import io.phosor.auth.Accounts;
 import io.phosor.auth.AuthRoutes;
@@ -38,6 +41,9 @@ import io.phosor.search.EventIndex;
 import io.phosor.search.IndexSettings;
 import io.phosor.search.IndexStage;
 import io.phosor.search.SearchRoutes;
+import io.phosor.secrets.SecretBox;
+import io.phosor.secrets.SecretException;
+import io.phosor.secrets.SecretSettings;
 import io.phosor.store.Store;
 import io.phosor.store.StoreException;
 import io.phosor.store.StoreSettings;
@@ -83,7 +89,6 @@ public final class PhosorServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final String apiToken;
   private final Store store;
-  private final Audit audit;
   private final Accounts accounts;
   private final StoreWatch storeWatch;
   private final AlertService alerts;
@@ -92,6 +97,9 @@ public final class PhosorServer implements AutoCloseable {
   private final IndexStage indexing;
   private final List<String> ingestTokens;
   private final Health health;
+  private final SecretSettings secretSettings;
+  private final AuditTrail audit;
+  private final SecurityCounts securityCounts;
   private final LiveFeed live;
   private int httpPort;
   private volatile boolean closed;
@@ -124,8 +132,7 @@ public final class PhosorServer implements AutoCloseable {
     byte[] jwtKey = authSettings.secretKey() != null ? authSettings.secretKey()
         : secrets.loadOrCreateKey("jwt.key", AccessTokens.MIN_KEY_BYTES);
     AccessTokens accessTokens = new AccessTokens(jwtKey, authSettings.tokenTtl(), clock);
-    // Records nothing yet: the hash-chained audit log (io.phosor.audit) takes this place when it is wired in.
-    this.audit = Audit.NONE;
+    this.audit = openAudit(config, clock);
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -133,8 +140,17 @@ public final class PhosorServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     this.stats = new SourceStats(registry);
-    this.store = openStore(config, clock);
+    audit.bindTo(registry);
+    Store opened;
     try {
+      opened = openStore(config, clock);
+    } catch (RuntimeException e) {
+      audit.close();
+      throw e;
+    }
+    this.store = opened;
+    try {
+      this.secretSettings = openSecrets(config, store);
       this.alerts = new AlertService(store.alerts(), registry);
       this.catalog = loadRules(config, store, set -> RuleCatalog.into(detection).accept(set));
       this.accounts = new Accounts(store.users(), new PasswordHasher(), accessTokens, audit, clock);
@@ -142,6 +158,7 @@ public final class PhosorServer implements AutoCloseable {
       accounts.createFirstAdmin(authSettings, System.out);
     } catch (RuntimeException e) {
       store.close();
+      audit.close();
       throw e;
     }
     this.journal = Journal.open(data.resolve("journal"), config.journalSegmentBytes());
@@ -182,6 +199,7 @@ public final class PhosorServer implements AutoCloseable {
     TokenAuth machineTokens = new TokenAuth(ingestTokens, apiToken);
     this.http = new HttpApi(new Authenticator(machineTokens, accessTokens, accounts, audit), audit,
         config.httpMaxBodyBytes(), mapper);
+    this.securityCounts = new SecurityCounts(stats, audit, clock);
     new AuthRoutes(mapper, accounts).register(http.app());
     new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens).register(http.app());
     this.health = new Health();
@@ -196,6 +214,8 @@ public final class PhosorServer implements AutoCloseable {
     StoreWatch watch = new StoreWatch(store);
     this.storeWatch = watch;
     health.register("store", watch::check);
+    health.register("audit", () -> audit.problem() == null ? Health.Check.OK
+        : Health.Check.degraded(audit.problem() + " (entries wait in memory, then are dropped and counted)"));
     StatusRoutes status = new StatusRoutes(mapper, stats, pipeline, limiter, files, registry, clock,
         journal::lastSyncedSeq, health);
     status.stat("total_alerts", () -> orNull(alerts::total));
@@ -210,6 +230,7 @@ public final class PhosorServer implements AutoCloseable {
     new AlertRoutes(alerts).register(http.app());
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
+    new AuditRoutes(audit).register(http.app());
     if (indexing != null) {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
@@ -229,6 +250,37 @@ public final class PhosorServer implements AutoCloseable {
       return st;
     } catch (StoreException e) {
       throw new ConfigException("cannot open the database (PHOSOR_DATABASE_URL / DATABASE_URL): " + e.getMessage());
+    }
+  }
+
+  /**
+   * The secrets stored in the database, checked now: a stored secret that the key in force cannot decrypt
+   * (wrong key, no key) stops start-up with a message saying what to do.
+   */
+  private static SecretSettings openSecrets(PhosorConfig config, Store store) {
+    SecretBox box = config.encryptionKey() == null ? null : new SecretBox(config.encryptionKey());
+    SecretSettings secrets = new SecretSettings(store.settings(), box);
+    int n;
+    try {
+      n = secrets.checkReadable();
+    } catch (SecretException e) {
+      throw new ConfigException("cannot read the stored secrets: " + e.getMessage());
+    }
+    if (box == null) {
+      LOG.info("secrets at rest: no PHOSOR_ENCRYPTION_KEY set, so no secret can be stored (see docs/secrets.md)");
+    } else {
+      LOG.info("secrets at rest: {} stored secret(s), AES-256-GCM under key id {}", n, box.keyId());
+    }
+    return secrets;
+  }
+
+  /** Opens the audit trail in {@code <data_dir>/audit}; a directory that cannot be used stops start-up. */
+  private static AuditTrail openAudit(PhosorConfig config, Clock clock) {
+    Path dir = config.dataDir().resolve("audit");
+    try {
+      return AuditTrail.open(dir, config.auditQueueCapacity(), clock);
+    } catch (IOException e) {
+      throw new ConfigException("cannot open the audit log in " + dir.toAbsolutePath() + ": " + e.getMessage());
     }
   }
 
@@ -285,6 +337,7 @@ public final class PhosorServer implements AutoCloseable {
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
+      s.securityCounts.start();
       try {
         s.httpPort = s.http.start(config.httpHost(), config.httpPort());
       } catch (RuntimeException e) {
@@ -295,6 +348,7 @@ public final class PhosorServer implements AutoCloseable {
       s.close();
       throw e;
     }
+    s.audit.record(AuditTrail.SYSTEM, null, null, "server.start", null, "success", null);
     LOG.info("Phosor is up: HTTP on {}:{}, syslog UDP/TCP on {}{}, data in {}", config.httpHost(), s.httpPort,
         s.syslog.udpPort() < 0 ? "(off)" : Integer.toString(s.syslog.udpPort()),
         s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "", config.dataDir().toAbsolutePath());
@@ -369,6 +423,21 @@ public final class PhosorServer implements AutoCloseable {
     return detection;
   }
 
+  /** The audit trail: features record security events through it. */
+  public Audit audit() {
+    return audit;
+  }
+
+  /** The periodic audit summaries of PII findings and rate-limited events per source. */
+  public SecurityCounts securityCounts() {
+    return securityCounts;
+  }
+
+  /** The secrets stored in the database, encrypted under {@code PHOSOR_ENCRYPTION_KEY}. */
+  public SecretSettings secrets() {
+    return secretSettings;
+  }
+
   /** The live feed ({@code /ws/events}). */
   public LiveFeed live() {
     return live;
@@ -413,6 +482,9 @@ public final class PhosorServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("stopping HTTP: {}", e.toString());
     }
+    securityCounts.close();
+    audit.record(AuditTrail.SYSTEM, null, null, "server.stop", null, "success", null);
+    audit.close();
     LOG.info("shut down; journal flushed up to event {}", journal.lastSyncedSeq());
   }
 }

@@ -65,6 +65,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anEncryptionKeyIsParsedAndABadOneIsRefusedWithoutEchoingIt() {
+    String key = io.phosor.secrets.EncryptionKey.generate().encoded();
+    PhosorConfig c = ConfigLoader.load(null, Map.of("PHOSOR_ENCRYPTION_KEY", key));
+    assertThat(c.encryptionKey().encoded()).isEqualTo(key);
+    assertThat(c.toString()).doesNotContain(key).contains("encryptionKey=id " + c.encryptionKey().id());
+    assertThat(ConfigLoader.load(null, Map.of()).encryptionKey()).isNull();
+    String truncated = key.substring(0, 20);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("PHOSOR_ENCRYPTION_KEY", truncated)))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("invalid configuration: PHOSOR_ENCRYPTION_KEY: ")
+        .hasMessageContaining("phosor keygen").hasMessageNotContaining(truncated);
+  }
+
+  @Test
   void badValueInTheFileNamesTheFileAndKey() throws Exception {
     Path yml = tmp.resolve("phosor.yml");
     Files.writeString(yml, "syslog:\n  timezone: Mars/Olympus\n");

@@ -51,6 +51,36 @@ public final class Settings {
     });
   }
 
+  /**
+   * Sets (inserts or replaces) every setting in {@code values} in one transaction: all of them are saved,
+   * or, when one fails, none (re-encrypting every stored secret under a new key relies on this).
+   */
+  public void putAll(Map<String, String> values) {
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      Check.id(e.getKey(), "setting name");
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException("setting " + e.getKey() + ": value must not be null (use remove)");
+      }
+      Check.optionalText(e.getValue(), "setting " + e.getKey(), Check.MAX_JSON);
+    }
+    if (values.isEmpty()) {
+      return;
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    db.write("save " + values.size() + " settings", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?) "
+          + "ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
+        for (Map.Entry<String, String> e : values.entrySet()) {
+          ps.setString(1, e.getKey());
+          ps.setString(2, e.getValue());
+          db.setInstant(ps, 3, now);
+          ps.executeUpdate();
+        }
+        return values.size();
+      }
+    });
+  }
+
   /** Removes setting {@code key}; returns false when it was not set. */
   public boolean remove(String key) {
     Check.id(key, "setting name");

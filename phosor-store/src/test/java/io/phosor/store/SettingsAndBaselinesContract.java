@@ -38,6 +38,19 @@ abstract class SettingsAndBaselinesContract extends StoreContract {
     assertThatThrownBy(() -> store.settings().put("k", null)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void putAllSavesEverySettingOrNoneOfThem() {
+    store.settings().put("secret.a", "old-a");
+    store.settings().putAll(Map.of("secret.a", "new-a", "secret.b", "new-b"));
+    assertThat(store.settings().all()).containsExactly(Map.entry("secret.a", "new-a"), Map.entry("secret.b", "new-b"));
+
+    Map<String, String> tooLong = new java.util.TreeMap<>();
+    tooLong.put("secret.a", "newer-a");
+    tooLong.put("secret.b", "x".repeat(Check.MAX_JSON + 1));
+    assertThatThrownBy(() -> store.settings().putAll(tooLong)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.settings().get("secret.a")).contains("new-a");
+  }
+
   Event event(Instant t, String user, String origin) {
     Event e = new Event("test", null, t, "");
     e.timestamp(t);
