@@ -65,26 +65,29 @@ class AuditEndToEndTest {
       List<JsonNode> e = entries(t, "");
       assertThat(e).extracting(n -> n.get("action").asText() + " " + n.get("outcome").asText()).containsExactly(
           "POST /api/ingest 401",
+          "token.rejected denied", // the security event, then the request it refused
           "POST /api/rules 403",
           "POST /api/rules 401",
+          "token.rejected denied",
           "POST /api/rules 401",
           "POST /api/alerts/{alert_id}/acknowledge 404",
           "DELETE /api/rules/{rule_id} 204",
           "POST /api/rules 201",
-          "server.start success");
-      JsonNode created = e.get(6);
+          "server.start success",
+          "user.create success"); // the first start's admin account
+      JsonNode created = e.get(8);
       assertThat(created.get("actor").asText()).isEqualTo("admin-token");
       assertThat(created.get("role").asText()).isEqualTo("admin");
       assertThat(created.get("address").asText()).isEqualTo("127.0.0.1");
       assertThat(created.get("target").isNull()).isTrue();
-      assertThat(e.get(5).get("target").asText()).isEqualTo("rule_id=audit-rule");
-      assertThat(e.get(4).get("target").asText()).isEqualTo("alert_id=999");
-      assertThat(e.get(4).get("detail").get("error").asText()).isEqualTo("not_found");
-      assertThat(e.get(3).get("actor").asText()).isEqualTo("anonymous");
-      assertThat(e.get(3).get("role").isNull()).isTrue();
-      assertThat(e.get(3).get("detail").get("error").asText()).isEqualTo("unauthorized");
-      assertThat(e.get(1).get("actor").asText()).isEqualTo("ingest-token");
-      assertThat(e.get(1).get("role").asText()).isEqualTo("ingest");
+      assertThat(e.get(7).get("target").asText()).isEqualTo("rule_id=audit-rule");
+      assertThat(e.get(6).get("target").asText()).isEqualTo("alert_id=999");
+      assertThat(e.get(6).get("detail").get("error").asText()).isEqualTo("not_found");
+      assertThat(e.get(5).get("actor").asText()).isEqualTo("anonymous");
+      assertThat(e.get(5).get("role").isNull()).isTrue();
+      assertThat(e.get(5).get("detail").get("error").asText()).isEqualTo("unauthorized");
+      assertThat(e.get(2).get("actor").asText()).startsWith("ingest-token");
+      assertThat(e.get(2).get("role").asText()).isEqualTo("ingest");
       // never a token or a body
       String raw = String.join("\n", Files.readAllLines(Files.list(data.resolve("audit"))
           .filter(p -> p.getFileName().toString().endsWith(".jsonl")).findFirst().orElseThrow()));
@@ -93,7 +96,7 @@ class AuditEndToEndTest {
     }
     AuditVerifier.Result r = AuditVerifier.verify(data.resolve("audit"));
     assertThat(r.ok()).as("%s", r.problem()).isTrue();
-    assertThat(r.entries()).isEqualTo(9); // the eight above and server.stop
+    assertThat(r.entries()).isEqualTo(12); // the eleven above and server.stop
   }
 
   @Test
@@ -108,14 +111,14 @@ class AuditEndToEndTest {
       assertThat(entries(t, "?action=" + q("POST /api/alerts/{alert_id}/acknowledge"))).extracting(n -> n.get("target").asText())
           .containsExactly("alert_id=102", "alert_id=101", "alert_id=100");
       assertThat(entries(t, "?action=" + q("POST /api/alerts/*") + "&outcome=4xx")).hasSize(3);
-      assertThat(entries(t, "?outcome=success")).extracting(n -> n.get("action").asText()).containsExactly("server.start");
+      assertThat(entries(t, "?outcome=success")).extracting(n -> n.get("action").asText()).containsExactly("server.start", "user.create");
       assertThat(entries(t, "?from=2000-01-01&to=2000-01-02")).isEmpty();
 
-      HttpResponse<String> page1 = t.get("/api/audit?limit=4", admin);
+      HttpResponse<String> page1 = t.get("/api/audit?limit=5", admin);
       JsonNode p1 = json(page1);
-      assertThat(p1.get("entries")).hasSize(4);
+      assertThat(p1.get("entries")).hasSize(5);
       long next = p1.get("next_before").asLong();
-      JsonNode p2 = json(t.get("/api/audit?limit=4&before=" + next, admin));
+      JsonNode p2 = json(t.get("/api/audit?limit=5&before=" + next, admin));
       assertThat(p2.get("entries")).hasSize(3);
       assertThat(p2.get("entries").get(0).get("seq").asLong()).isEqualTo(next - 1);
       assertThat(p2.get("next_before").isNull()).isTrue();
