@@ -23,6 +23,8 @@ final class JsonWriter extends ByteArrayOutputStream {
   static final int MAX_DEPTH = 16;
 
   private boolean first;
+  /** Scratch for {@link #string}. */
+  private char[] chars = new char[512];
 
   JsonWriter() {
     super(2048);
@@ -193,11 +195,16 @@ final class JsonWriter extends ByteArrayOutputStream {
   void string(String s) {
     int n = s.length();
     ensure(n + 2); // enough for plain ASCII; special() makes room for anything longer
+    if (chars.length < n) {
+      chars = new char[Math.max(n, chars.length * 2)];
+    }
+    char[] cs = chars;
+    s.getChars(0, n, cs, 0); // one bulk copy instead of a checked charAt per character
     byte[] b = buf;
     int p = count;
     b[p++] = '"';
     for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
+      char c = cs[i];
       if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
         b[p++] = (byte) c;
       } else {
