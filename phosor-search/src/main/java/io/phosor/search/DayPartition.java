@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.FSDirectory;
@@ -98,7 +99,12 @@ final class DayPartition implements Closeable {
       IndexWriterConfig config = new IndexWriterConfig(analyzer)
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
           .setRAMBufferSizeMB(settings.ramBufferMb())
-          .setCommitOnClose(false); // close() = discard what is not committed; EventIndex commits explicitly
+          .setCommitOnClose(false) // close() = discard what is not committed; EventIndex commits explicitly
+          // compound files copy every flushed segment once more, and a refresh per second flushes many
+          .setUseCompoundFile(false);
+      TieredMergePolicy merges = new TieredMergePolicy();
+      merges.setNoCFSRatio(0.0);
+      config.setMergePolicy(merges);
       writer = new IndexWriter(dir, config);
       return new DayPartition(day, path, dir, writer);
     } catch (IOException | RuntimeException e) {

@@ -1,23 +1,23 @@
 package io.phosor.search;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.phosor.event.Event;
 import io.phosor.event.Fields;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -27,6 +27,7 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -46,12 +47,12 @@ final class EventDocuments {
     TEXT_TYPE = t;
   }
 
+  private static final String INGESTED_FIELD = FieldKinds.pointField(Fields.INGESTED, FieldKinds.DATE);
+
   /** Nesting depth of maps and lists that is flattened; deeper values are stored but not indexed. */
   static final int MAX_DEPTH = 8;
 
-  private static final JsonFactory JSON_FACTORY = new JsonFactory();
-  private static final ObjectMapper READER = new ObjectMapper()
-      .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+  private static final JsonFactory READER = new JsonFactory();
 
   private final IndexSettings settings;
   private final FieldKinds kinds;
@@ -63,59 +64,127 @@ final class EventDocuments {
     this.notIndexed = notIndexed;
   }
 
-  /** Per-thread reusable buffers. */
+  /** Per-thread reusable state. */
   static final class Scratch {
-    final Buffer json = new Buffer();
+    /** Field names cached per thread; beyond this many (JSON senders inventing keys) the cache starts over. */
+    static final int MAX_CACHED_NAMES = 4_096;
+
+    /** The stored JSON; Lucene copies the bytes while adding, so one buffer serves every event. */
+    final JsonWriter json = new JsonWriter();
+    final HashMap<String, Name> names = new HashMap<>();
     int budget;
+
+    Name name(String field) {
+      Name n = names.get(field);
+      if (n == null) {
+        if (names.size() >= MAX_CACHED_NAMES) {
+          names.clear();
+        }
+        n = new Name(field);
+        names.put(field, n);
+      }
+      return n;
+    }
   }
 
-  /** A byte buffer whose array can be handed to Lucene without a copy (Lucene copies it while adding). */
-  static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(2048);
-    }
+  /** What indexing needs to know about a field name, worked out once per thread instead of per value. */
+  static final class Name {
+    final String field;
+    /** A first-class property's name: the property wins, the field is neither stored nor indexed. */
+    final boolean reserved;
+    /** Empty or with the kind separator '#': stored but not indexed. */
+    final boolean unindexable;
+    final boolean text;
+    final boolean ip;
+    final String longField;
+    final String doubleField;
+    final String ipField;
+    final String dateField;
+    /** {@code "field":} in JSON. */
+    final byte[] json;
 
-    byte[] array() {
-      return buf;
+    Name(String field) {
+      this.field = field;
+      this.reserved = FieldKinds.RESERVED.contains(field);
+      this.unindexable = field.isEmpty() || field.indexOf('#') >= 0;
+      this.text = FieldKinds.isText(field);
+      this.ip = FieldKinds.isIpName(field);
+      this.longField = FieldKinds.pointField(field, FieldKinds.LONG);
+      this.doubleField = FieldKinds.pointField(field, FieldKinds.DOUBLE);
+      this.ipField = FieldKinds.pointField(field, FieldKinds.IP);
+      this.dateField = FieldKinds.pointField(field, FieldKinds.DATE);
+      this.json = JsonWriter.encodeName(field);
     }
   }
 
   /** Builds the document of {@code e} for partition {@code p}; {@code e.seq()} must be set. */
-  Document build(Event e, DayPartition p, Scratch s) throws IOException {
-    Document d = new Document();
+  List<IndexableField> build(Event e, DayPartition p, Scratch s) {
+    List<IndexableField> d = new ArrayList<>(48); // a parsed web access event makes ~32 fields
     long seq = e.seq();
     long ts = DateValues.millis(e.timestamp());
     d.add(new LongPoint(FieldKinds.ID_FIELD, seq));
     d.add(new NumericDocValuesField(FieldKinds.ID_FIELD, seq));
     d.add(new LongPoint(FieldKinds.TIMESTAMP_FIELD, ts));
     d.add(new NumericDocValuesField(FieldKinds.TIMESTAMP_FIELD, ts));
-    d.add(new LongPoint(FieldKinds.pointField(Fields.INGESTED, FieldKinds.DATE), DateValues.millis(e.ingested())));
+    d.add(new LongPoint(INGESTED_FIELD, DateValues.millis(e.ingested())));
     keyword(d, Fields.SOURCE, e.source());
     if (e.sourceAddress() != null) {
       keyword(d, Fields.SOURCE_ADDRESS, e.sourceAddress());
     }
-    text(d, Fields.ORIGINAL, e.original());
+    text(d, Fields.ORIGINAL, originalText(e));
     if (e.parseError() != null) {
       text(d, Fields.PARSE_ERROR, e.parseError());
     }
+    JsonWriter json = s.json;
+    writeHeader(e, json);
     s.budget = settings.maxFieldsPerEvent();
     for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-      String name = f.getKey();
-      if (name == null || FieldKinds.RESERVED.contains(name)) {
-        continue; // the first-class property wins; the duplicate is still stored below
+      String key = f.getKey();
+      if (key == null) {
+        continue;
       }
-      if (name.indexOf('#') >= 0 || name.isEmpty()) {
+      Name name = s.name(key);
+      if (name.reserved) {
+        continue; // the first-class property of the same name was written and indexed above
+      }
+      Object value = f.getValue();
+      json.name(name.json);
+      json.value(value, 0);
+      if (name.unindexable) {
         notIndexed.increment(); // '#' separates a field from its kind suffix in Lucene field names
         continue;
       }
-      index(d, p, s, name, f.getValue(), 0);
+      index(d, p, s, name, value, 0);
     }
-    writeJson(e, s.json);
-    d.add(new StoredField(FieldKinds.SOURCE_FIELD, new BytesRef(s.json.array(), 0, s.json.size())));
+    json.endObject();
+    d.add(new StoredField(FieldKinds.SOURCE_FIELD, new BytesRef(json.array(), 0, json.size())));
     return d;
   }
 
-  private void index(Document d, DayPartition p, Scratch s, String name, Object v, int depth) {
+  /**
+   * The text analyzed under {@code event.original}. A syslog line is a header plus the message, and the
+   * message is analyzed under {@code message} anyway: analyzing it twice cost a third of indexing time.
+   * So when the message occurs in the original text at word boundaries, only the rest is analyzed here,
+   * and queries on {@code event.original} search {@code message} too ({@link EventQueryParser}): a term
+   * of the original is a term of the header or of the message either way.
+   */
+  static String originalText(Event e) {
+    String original = e.original();
+    if (!(e.fields().get(Fields.MESSAGE) instanceof String message) || message.isEmpty()
+        || message.length() > original.length()) {
+      return original;
+    }
+    int at = original.endsWith(message) ? original.length() - message.length() : original.lastIndexOf(message);
+    int end = at + message.length();
+    if (at < 0 || (at > 0 && Character.isLetterOrDigit(original.charAt(at - 1)))
+        || (end < original.length() && Character.isLetterOrDigit(original.charAt(end)))) {
+      return original;
+    }
+    return end == original.length() ? original.substring(0, at)
+        : original.substring(0, at) + ' ' + original.substring(end);
+  }
+
+  private void index(List<IndexableField> d, DayPartition p, Scratch s, Name name, Object v, int depth) {
     if (v == null) {
       return;
     }
@@ -125,7 +194,12 @@ final class EventDocuments {
         return;
       }
       for (Map.Entry<?, ?> en : m.entrySet()) {
-        index(d, p, s, name + "." + en.getKey(), en.getValue(), depth + 1);
+        Name child = s.name(name.field + "." + en.getKey());
+        if (child.unindexable || child.reserved) {
+          notIndexed.increment();
+        } else {
+          index(d, p, s, child, en.getValue(), depth + 1);
+        }
       }
       return;
     }
@@ -148,28 +222,29 @@ final class EventDocuments {
       return;
     }
     s.budget--;
-    if (FieldKinds.isText(name)) {
-      if (accept(p, name, FieldKinds.TEXT)) {
-        text(d, name, v.toString());
+    String field = name.field;
+    if (name.text) {
+      if (accept(p, field, FieldKinds.TEXT)) {
+        text(d, field, v.toString());
       }
     } else if (v instanceof String str) {
       indexString(d, p, name, str);
     } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      if (accept(p, name, FieldKinds.LONG)) {
-        d.add(new LongPoint(FieldKinds.pointField(name, FieldKinds.LONG), ((Number) v).longValue()));
+      if (accept(p, field, FieldKinds.LONG)) {
+        d.add(new LongPoint(name.longField, ((Number) v).longValue()));
       }
     } else if (v instanceof BigInteger bi && bi.bitLength() < 64) {
-      if (accept(p, name, FieldKinds.LONG)) {
-        d.add(new LongPoint(FieldKinds.pointField(name, FieldKinds.LONG), bi.longValue()));
+      if (accept(p, field, FieldKinds.LONG)) {
+        d.add(new LongPoint(name.longField, bi.longValue()));
       }
     } else if ((v instanceof Double || v instanceof Float || v instanceof BigDecimal)
         && Double.isFinite(((Number) v).doubleValue())) {
-      if (accept(p, name, FieldKinds.DOUBLE)) {
-        d.add(new DoublePoint(FieldKinds.pointField(name, FieldKinds.DOUBLE), ((Number) v).doubleValue()));
+      if (accept(p, field, FieldKinds.DOUBLE)) {
+        d.add(new DoublePoint(name.doubleField, ((Number) v).doubleValue()));
       }
     } else if (v instanceof Instant t) {
-      if (accept(p, name, FieldKinds.DATE)) {
-        d.add(new LongPoint(FieldKinds.pointField(name, FieldKinds.DATE), DateValues.millis(t)));
+      if (accept(p, field, FieldKinds.DATE)) {
+        d.add(new LongPoint(name.dateField, DateValues.millis(t)));
       }
     } else {
       indexString(d, p, name, v.toString()); // booleans and anything else: their text as a keyword
@@ -185,27 +260,28 @@ final class EventDocuments {
     return false;
   }
 
-  private void indexString(Document d, DayPartition p, String name, String str) {
+  private void indexString(List<IndexableField> d, DayPartition p, Name name, String str) {
     if (str.length() > settings.maxKeywordChars()) {
       notIndexed.increment();
       return;
     }
-    if (FieldKinds.isIpName(name)) {
+    String field = name.field;
+    if (name.ip) {
       InetAddress ip = IpAddresses.parse(str);
       if (ip != null) {
-        if (accept(p, name, FieldKinds.IP)) {
-          d.add(new InetAddressPoint(FieldKinds.pointField(name, FieldKinds.IP), ip));
-          d.add(new StringField(name, lower(str), Field.Store.NO));
+        if (accept(p, field, FieldKinds.IP)) {
+          d.add(new InetAddressPoint(name.ipField, ip));
+          d.add(new StringField(field, lower(str), Field.Store.NO));
         }
         return;
       }
     }
-    if (accept(p, name, FieldKinds.KEYWORD)) {
-      d.add(new StringField(name, lower(str), Field.Store.NO));
+    if (accept(p, field, FieldKinds.KEYWORD)) {
+      d.add(new StringField(field, lower(str), Field.Store.NO));
     }
   }
 
-  private void keyword(Document d, String name, String value) {
+  private void keyword(List<IndexableField> d, String name, String value) {
     if (value.length() > settings.maxKeywordChars()) {
       notIndexed.increment();
       return;
@@ -213,7 +289,7 @@ final class EventDocuments {
     d.add(new StringField(name, lower(value), Field.Store.NO));
   }
 
-  private void text(Document d, String name, String value) {
+  private void text(List<IndexableField> d, String name, String value) {
     String v = value;
     if (v.length() > settings.maxTextChars()) {
       v = v.substring(0, settings.maxTextChars());
@@ -227,84 +303,80 @@ final class EventDocuments {
     return s.toLowerCase(Locale.ROOT);
   }
 
-  /** Writes the event's JSON (the shape returned by search) into {@code out}, replacing its content. */
-  static void writeJson(Event e, Buffer out) throws IOException {
+  /** Starts the event's JSON (the shape returned by search) in {@code out}: the first-class properties. */
+  static void writeHeader(Event e, JsonWriter out) {
     out.reset();
-    try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeNumberField(Fields.ID, e.seq());
-      g.writeStringField(Fields.TIMESTAMP, e.timestamp().toString());
-      g.writeStringField(Fields.INGESTED, e.ingested().toString());
-      g.writeStringField(Fields.SOURCE, e.source());
-      if (e.sourceAddress() != null) {
-        g.writeStringField(Fields.SOURCE_ADDRESS, e.sourceAddress());
-      }
-      g.writeStringField(Fields.ORIGINAL, e.original());
-      if (e.parseError() != null) {
-        g.writeStringField(Fields.PARSE_ERROR, e.parseError());
-      }
-      for (Map.Entry<String, Object> f : e.fields().entrySet()) {
-        String name = f.getKey();
-        if (name == null || FieldKinds.RESERVED.contains(name)) {
-          continue;
-        }
-        g.writeFieldName(name);
-        writeValue(g, f.getValue(), 0);
-      }
-      g.writeEndObject();
+    out.beginObject();
+    out.name(Fields.ID);
+    out.number(e.seq());
+    out.name(Fields.TIMESTAMP);
+    out.instant(e.timestamp());
+    out.name(Fields.INGESTED);
+    out.instant(e.ingested());
+    out.name(Fields.SOURCE);
+    out.string(e.source());
+    if (e.sourceAddress() != null) {
+      out.name(Fields.SOURCE_ADDRESS);
+      out.string(e.sourceAddress());
+    }
+    out.name(Fields.ORIGINAL);
+    out.string(e.original());
+    if (e.parseError() != null) {
+      out.name(Fields.PARSE_ERROR);
+      out.string(e.parseError());
     }
   }
 
-  private static void writeValue(JsonGenerator g, Object v, int depth) throws IOException {
-    if (v == null) {
-      g.writeNull();
-    } else if (v instanceof String s) {
-      g.writeString(s);
-    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      g.writeNumber(((Number) v).longValue());
-    } else if (v instanceof Double || v instanceof Float) {
-      double x = ((Number) v).doubleValue();
-      if (Double.isFinite(x)) {
-        g.writeNumber(x);
-      } else {
-        g.writeString(Double.toString(x));
-      }
-    } else if (v instanceof BigInteger bi) {
-      g.writeNumber(bi);
-    } else if (v instanceof BigDecimal bd) {
-      g.writeNumber(bd);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (depth >= MAX_DEPTH * 2) {
-      g.writeString(v.toString()); // deeper than any real log; keep it, flattened to text
-    } else if (v instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> en : m.entrySet()) {
-        g.writeFieldName(String.valueOf(en.getKey()));
-        writeValue(g, en.getValue(), depth + 1);
-      }
-      g.writeEndObject();
-    } else if (v instanceof Collection<?> c) {
-      g.writeStartArray();
-      for (Object o : c) {
-        writeValue(g, o, depth + 1);
-      }
-      g.writeEndArray();
-    } else if (v instanceof Object[] a) {
-      writeValue(g, java.util.Arrays.asList(a), depth);
-    } else {
-      g.writeString(v.toString()); // Instant, InetAddress, ...: their ISO/text form
-    }
-  }
-
-  /** Reads stored JSON back into an insertion-ordered map (integers as Long). */
+  /** Reads stored JSON back into an insertion-ordered map (integers as Long, or BigInteger beyond a long). */
   static Map<String, Object> readJson(BytesRef bytes) {
-    try {
+    try (JsonParser p = READER.createParser(bytes.bytes, bytes.offset, bytes.length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
       @SuppressWarnings("unchecked")
-      Map<String, Object> m = READER.readValue(bytes.bytes, bytes.offset, bytes.length, LinkedHashMap.class);
+      Map<String, Object> m = (Map<String, Object>) readValue(p, JsonToken.START_OBJECT);
       return m;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("stored event JSON is unreadable (index damaged?)", e);
+    }
+  }
+
+  private static Object readValue(JsonParser p, JsonToken t) throws IOException {
+    switch (t) {
+      case START_OBJECT -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (JsonToken n = p.nextToken(); n != JsonToken.END_OBJECT; n = p.nextToken()) {
+          String name = p.currentName();
+          m.put(name, readValue(p, p.nextToken()));
+        }
+        return m;
+      }
+      case START_ARRAY -> {
+        List<Object> l = new ArrayList<>();
+        for (JsonToken n = p.nextToken(); n != JsonToken.END_ARRAY; n = p.nextToken()) {
+          l.add(readValue(p, n));
+        }
+        return l;
+      }
+      case VALUE_STRING -> {
+        return p.getText();
+      }
+      case VALUE_NUMBER_INT -> {
+        return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : p.getLongValue();
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return p.getDoubleValue();
+      }
+      case VALUE_TRUE -> {
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Boolean.FALSE;
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      default -> throw new IOException("unexpected JSON token " + t);
     }
   }
 }

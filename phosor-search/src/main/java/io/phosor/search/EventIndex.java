@@ -39,13 +39,7 @@ import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TopFieldCollectorManager;
-import org.apache.lucene.search.TopFieldDocs;
-import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
@@ -72,16 +66,16 @@ import org.slf4j.LoggerFactory;
  * resumes from the last durable position.
  */
 public final class EventIndex implements Closeable {
-  /** Hits are counted exactly up to this many; beyond, {@link SearchPage#total()} is a lower bound. */
+  /**
+   * A first page counts hits exactly up to at least this many (all of them when Lucene can count without
+   * iterating, as for a single term or every event); beyond, {@link SearchPage#total()} may be a lower bound.
+   */
   public static final int TOTAL_HITS_THRESHOLD = 10_000;
   /** Most histogram buckets: a chart is at most a few thousand pixels wide. */
   public static final int MAX_BUCKETS = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(EventIndex.class);
   private static final String LOCK_NAME = "phosor-index.lock";
-  private static final Sort NEWEST_FIRST = new Sort(
-      new SortField(FieldKinds.TIMESTAMP_FIELD, SortField.Type.LONG, true),
-      new SortField(FieldKinds.ID_FIELD, SortField.Type.LONG, true));
   /** Below this many events per thread, a batch is indexed on the caller's thread alone. */
   private static final int MIN_EVENTS_PER_THREAD = 256;
 
@@ -429,21 +423,16 @@ public final class EventIndex implements Closeable {
       IndexSearcher searcher = readers.searcher;
       int limit = request.limit();
       // one more than asked: tells whether there is a next page without an empty last page
-      TopFieldDocs top = searcher.search(withRange(q, from, to),
-          new TopFieldCollectorManager(NEWEST_FIRST, limit + 1, after, TOTAL_HITS_THRESHOLD));
-      ScoreDoc[] hits = top.scoreDocs;
-      int n = Math.min(limit, hits.length);
+      NewestFirst.Result top = NewestFirst.search(searcher, withRange(q, from, to), limit + 1, after != null,
+          after == null ? 0 : (Long) after.fields[0], after == null ? 0 : (Long) after.fields[1], TOTAL_HITS_THRESHOLD);
+      int n = Math.min(limit, top.docs().length);
       List<Map<String, Object>> events = new ArrayList<>(n);
       StoredFields stored = searcher.storedFields();
       for (int i = 0; i < n; i++) {
-        events.add(load(stored, hits[i].doc));
+        events.add(load(stored, top.docs()[i]));
       }
-      String next = null;
-      if (hits.length > limit) {
-        FieldDoc lastHit = (FieldDoc) hits[n - 1];
-        next = Cursor.encode((Long) lastHit.fields[0], (Long) lastHit.fields[1]);
-      }
-      return new SearchPage(events, next, top.totalHits.value(), top.totalHits.relation() == TotalHits.Relation.EQUAL_TO);
+      String next = top.docs().length > limit ? Cursor.encode(top.timestamps()[n - 1], top.seqs()[n - 1]) : null;
+      return new SearchPage(events, next, top.counted(), top.exact());
     } catch (IOException e) {
       throw new UncheckedIOException("search failed: " + e.getMessage(), e);
     }

@@ -133,8 +133,12 @@ final class EventQueryParser extends QueryParser {
     Query build(String field) throws ParseException;
   }
 
+  /**
+   * Bare terms, {@code *:} and {@code event.original:} search every default text field: the original text
+   * is indexed without the message it contains (see {@link EventDocuments#originalText}).
+   */
   private static boolean isDefault(String field) {
-    return field == null || field.equals("*");
+    return field == null || field.equals("*") || Fields.canonical(field).equals(Fields.ORIGINAL);
   }
 
   /** A query over every default text field, any of which may match (null when analysis left no terms). */
@@ -425,7 +429,7 @@ final class EventQueryParser extends QueryParser {
 
   private Query regexp(String f, String regexp) {
     try {
-      return new RegexpQuery(new Term(f, regexp), RegExp.ALL, RegExp.ASCII_CASE_INSENSITIVE,
+      return new RegexpQuery(new Term(f, regexp), RegExp.ALL, RegExp.CASE_INSENSITIVE,
           RegexpQuery.DEFAULT_PROVIDER, MAX_DETERMINIZE_WORK, REWRITE);
     } catch (TooComplexToDeterminizeException e) {
       throw tooComplex(regexp);

@@ -125,8 +125,8 @@ final class FieldKinds {
     for (Map<String, Integer> m : partitionKinds) {
       m.forEach((k, v) -> union.merge(k, v, (a, b) -> a | b));
     }
+    union.forEach(seen::put); // replace before removing: a concurrent query never misses a live kind
     seen.keySet().retainAll(union.keySet());
-    union.forEach(seen::put);
   }
 
   /** Human words for a kind mask, for error messages ("numbers or keywords"). */
