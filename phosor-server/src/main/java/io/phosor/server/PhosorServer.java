@@ -88,6 +88,8 @@ public final class PhosorServer implements AutoCloseable {
   private final SourceStats stats;
   private final PrometheusMeterRegistry registry;
   private final String apiToken;
+  /** Detection backlog (events) above which indexing waits: a few batches, well under a second of work. */
+  static final long DETECTION_FIRST_LAG = 20_000;
   private final Store store;
   private final Accounts accounts;
   private final StoreWatch storeWatch;
@@ -191,6 +193,8 @@ public final class PhosorServer implements AutoCloseable {
       this.indexing = new IndexStage(index, journal.dir(), journal.lastSyncedSeq(), config.queueCapacity(), registry,
           clock);
       pipeline.addSink(indexing);
+      // detection first: on a small machine the indexer waits while detection is behind
+      indexing.yieldWhile(() -> detection.lagEvents() > DETECTION_FIRST_LAG);
     } else {
       this.indexing = null;
     }
