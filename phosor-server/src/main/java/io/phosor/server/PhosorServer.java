@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phosor.api.HttpApi;
+import io.phosor.api.OpenApi;
 import io.phosor.api.PlannedRoutes;
 import io.phosor.api.StatusRoutes;
 import io.phosor.audit.Audit;
@@ -241,6 +242,7 @@ public final class PhosorServer implements AutoCloseable {
     } else {
       SearchRoutes.registerDisabled(http.app());
     }
+    OpenApi.register(http.app(), mapper);
   }
 
   /** Opens the relational store (migrating it); a database that cannot be reached or migrated stops start-up. */
