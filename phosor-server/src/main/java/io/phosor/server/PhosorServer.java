@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phosor.api.HttpApi;
+import io.phosor.api.OpenApi;
+import io.phosor.api.PlannedRoutes;
 import io.phosor.api.StatusRoutes;
 import io.phosor.audit.Audit;
 import io.phosor.audit.AuditRoutes;
@@ -235,6 +237,7 @@ public final class PhosorServer implements AutoCloseable {
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
     new AuditRoutes(audit).register(http.app());
+    PlannedRoutes.register(http.app());
     if (indexing != null) {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
@@ -243,6 +246,7 @@ public final class PhosorServer implements AutoCloseable {
     } else {
       SearchRoutes.registerDisabled(http.app());
     }
+    OpenApi.register(http.app(), mapper);
   }
 
   /** Opens the relational store (migrating it); a database that cannot be reached or migrated stops start-up. */

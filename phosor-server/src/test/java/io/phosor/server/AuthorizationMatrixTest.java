@@ -108,9 +108,11 @@ class AuthorizationMatrixTest {
         switch (cell) {
           case "yes" -> soft.assertThat(r.statusCode()).as("%s by %s: %s", row.route(), who, r.body())
               .isNotIn(401, 403).isLessThan(500);
+          case "501" -> soft.assertThat(r.statusCode()).as("%s by %s (a placeholder: let in, not built yet): %s",
+              row.route(), who, r.body()).isEqualTo(501);
           case "401", "403" -> soft.assertThat(r.statusCode()).as("%s by %s: %s", row.route(), who, r.body())
               .isEqualTo(Integer.parseInt(cell));
-          default -> soft.fail("docs/security.md: cell '%s' of %s / %s is not yes, own, 401 or 403", cell, row.route(), who);
+          default -> soft.fail("docs/security.md: cell '%s' of %s / %s is not yes, own, 501, 401 or 403", cell, row.route(), who);
         }
       }
     }
