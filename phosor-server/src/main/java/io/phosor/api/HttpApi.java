@@ -66,6 +66,14 @@ public final class HttpApi {
 
   /** Creates the server (not started); bodies above {@code maxBodyBytes} get 413; refusals go to {@code audit}. */
   public HttpApi(Authenticator auth, Audit audit, long maxBodyBytes, ObjectMapper mapper) {
+    this(auth, audit, maxBodyBytes, mapper, List.of());
+  }
+
+  /**
+   * Like {@link #HttpApi(Authenticator, Audit, long, ObjectMapper)}, answering CORS requests from {@code corsOrigins}
+   * only (empty: no CORS headers at all, so browsers on other sites cannot read the API).
+   */
+  public HttpApi(Authenticator auth, Audit audit, long maxBodyBytes, ObjectMapper mapper, List<String> corsOrigins) {
     this.auth = auth;
     this.audit = audit;
     this.app = Javalin.create(cfg -> {
@@ -73,6 +81,12 @@ public final class HttpApi {
       cfg.useVirtualThreads = true;
       cfg.http.maxRequestSize = maxBodyBytes;
       cfg.jsonMapper(new JavalinJackson(mapper, false));
+      if (!corsOrigins.isEmpty()) {
+        cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+          rule.allowHost(corsOrigins.get(0), corsOrigins.subList(1, corsOrigins.size()).toArray(String[]::new));
+          rule.exposeHeader("Retry-After");
+        }));
+      }
       cfg.events(e -> {
         e.handlerAdded(this::added);
         e.wsHandlerAdded(this::added);

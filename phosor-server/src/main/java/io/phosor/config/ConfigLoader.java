@@ -128,6 +128,9 @@ public final class ConfigLoader {
   static final Setting<Duration> WS_PING = def("ws.ping_seconds", "PHOSOR_WS_PING_SECONDS", "15",
       v -> Duration.ofSeconds(longIn(v, 1, 3600)), "Idle live feed connections get a ping this often; one on which "
           + "nothing can be written for three times as long is closed.");
+  static final Setting<List<String>> CORS_ORIGINS = def("http.cors_origins", "PHOSOR_CORS_ORIGINS", "",
+      ConfigLoader::origins, "Comma-separated browser origins (https://soc.example.com) allowed to call the API "
+          + "from another site; empty (default): none, CORS closed.");
 
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
   static final Setting<Boolean> SSN_UNSEPARATED;
@@ -238,7 +241,8 @@ public final class ConfigLoader {
         (Duration) parsed.get(WS_STATS.key()),
         (Duration) parsed.get(WS_MAX_LAG.key()),
         (Long) parsed.get(WS_MAX_DROPS.key()),
-        (Duration) parsed.get(WS_PING.key()));
+        (Duration) parsed.get(WS_PING.key()),
+        (List<String>) parsed.get(CORS_ORIGINS.key()));
     return config;
   }
 
@@ -407,6 +411,23 @@ public final class ConfigLoader {
       out.put(part.substring(0, eq).trim(), zone(part.substring(eq + 1).trim()));
     }
     return Map.copyOf(out);
+  }
+
+  /** Browser origins: scheme://host[:port], no path, no wildcard (a wildcard would open the API to every site). */
+  static List<String> origins(String v) {
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      String o = part.trim();
+      if (o.isEmpty()) {
+        continue;
+      }
+      if (!o.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+") || o.chars().filter(c -> c == '/').count() != 2) {
+        throw new IllegalArgumentException("must be origins like https://soc.example.com (scheme://host[:port], no "
+            + "path, no '*'), was '" + o + "'");
+      }
+      out.add(o);
+    }
+    return List.copyOf(out);
   }
 
   static List<String> tokens(String v) {

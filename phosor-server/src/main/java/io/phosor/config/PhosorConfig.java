@@ -51,6 +51,7 @@ import java.util.Set;
  * @param wsMaxLag how long a live feed client may keep losing messages before it is disconnected
  * @param wsMaxDrops messages a live feed client may lose in a row before it is disconnected
  * @param wsPingInterval how often an idle live feed connection is pinged
+ * @param corsOrigins browser origins allowed to call the API cross-site (empty: CORS closed)
  */
 public record PhosorConfig(
     Path dataDir,
@@ -90,7 +91,8 @@ public record PhosorConfig(
     Duration wsStatsInterval,
     Duration wsMaxLag,
     long wsMaxDrops,
-    Duration wsPingInterval) {
+    Duration wsPingInterval,
+    List<String> corsOrigins) {
 
   /**
    * Like the record's, but secrets (ingest tokens, the database URL, the encryption key) are masked: a config

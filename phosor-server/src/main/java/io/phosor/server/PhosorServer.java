@@ -204,7 +204,7 @@ public final class PhosorServer implements AutoCloseable {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     TokenAuth machineTokens = new TokenAuth(ingestTokens, apiToken);
     this.http = new HttpApi(new Authenticator(machineTokens, accessTokens, accounts, audit), audit,
-        config.httpMaxBodyBytes(), mapper);
+        config.httpMaxBodyBytes(), mapper, config.corsOrigins());
     this.securityCounts = new SecurityCounts(stats, audit, clock);
     new AuthRoutes(mapper, accounts).register(http.app());
     new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens).register(http.app());
