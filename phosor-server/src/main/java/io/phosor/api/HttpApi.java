@@ -16,6 +16,7 @@ import io.phosor.auth.PasswordHasher;
 import io.phosor.auth.Principal;
 import io.phosor.auth.Role;
 import io.phosor.store.StoreConflictException;
+import io.phosor.tls.PemIdentity;
 import io.phosor.store.StoreNotFoundException;
 import io.phosor.store.StoreUnavailableException;
 import java.util.ArrayList;
@@ -322,8 +323,41 @@ public final class HttpApi {
 
   /** Starts listening; returns the bound port. */
   public int start(String host, int port) {
-    app.start(host, port);
-    return app.port();
+    return start(host, port, null);
+  }
+
+  /**
+   * Starts listening, with HTTPS only (TLS 1.2 and 1.3) when {@code tls} is given: plain HTTP is then not
+   * served at all, so no token ever crosses the network in clear text. Returns the bound port.
+   */
+  public int start(String host, int port, PemIdentity tls) {
+    if (tls == null) {
+      app.start(host, port);
+      return app.port();
+    }
+    char[] password = java.util.UUID.randomUUID().toString().toCharArray(); // in memory only
+    app.unsafeConfig().jetty.addConnector((server, httpConfig) -> {
+      org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+      ssl.setKeyStore(tls.keyStore(password));
+      ssl.setKeyStorePassword(new String(password));
+      ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+      org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(httpConfig);
+      https.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+      org.eclipse.jetty.server.ServerConnector c = new org.eclipse.jetty.server.ServerConnector(server,
+          new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+          new org.eclipse.jetty.server.HttpConnectionFactory(https));
+      c.setHost(host);
+      c.setPort(port);
+      return c;
+    });
+    app.start();
+    for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof org.eclipse.jetty.server.ServerConnector sc && sc.getDefaultConnectionFactory()
+          instanceof org.eclipse.jetty.server.SslConnectionFactory) {
+        return sc.getLocalPort();
+      }
+    }
+    throw new IllegalStateException("the HTTPS connector did not start");
   }
 
   /** Stops the server. */

@@ -128,6 +128,10 @@ public final class ConfigLoader {
   static final Setting<Duration> WS_PING = def("ws.ping_seconds", "PHOSOR_WS_PING_SECONDS", "15",
       v -> Duration.ofSeconds(longIn(v, 1, 3600)), "Idle live feed connections get a ping this often; one on which "
           + "nothing can be written for three times as long is closed.");
+  static final Setting<Path> HTTP_TLS_CERT = def("http.tls_cert", "PHOSOR_HTTP_TLS_CERT", "",
+      ConfigLoader::readableFile, "PEM certificate (chain) for HTTPS; with a key, the API is served over HTTPS only.");
+  static final Setting<Path> HTTP_TLS_KEY = def("http.tls_key", "PHOSOR_HTTP_TLS_KEY", "",
+      ConfigLoader::readableFile, "PEM PKCS#8 private key for HTTPS.");
   static final Setting<List<String>> CORS_ORIGINS = def("http.cors_origins", "PHOSOR_CORS_ORIGINS", "",
       ConfigLoader::origins, "Comma-separated browser origins (https://soc.example.com) allowed to call the API "
           + "from another site; empty (default): none, CORS closed.");
@@ -202,6 +206,12 @@ public final class ConfigLoader {
       throw new ConfigException("invalid configuration: " + (cert == null ? "PHOSOR_SYSLOG_TLS_CERT" : "PHOSOR_SYSLOG_TLS_KEY")
           + ": syslog over TLS needs both a certificate and a key; only one is set");
     }
+    Path httpCert = (Path) parsed.get(HTTP_TLS_CERT.key());
+    Path httpKey = (Path) parsed.get(HTTP_TLS_KEY.key());
+    if ((httpCert == null) != (httpKey == null)) {
+      throw new ConfigException("invalid configuration: " + (httpCert == null ? "PHOSOR_HTTP_TLS_CERT" : "PHOSOR_HTTP_TLS_KEY")
+          + ": HTTPS needs both a certificate and a key; only one is set");
+    }
     @SuppressWarnings("unchecked")
     PhosorConfig config = new PhosorConfig(
         (Path) parsed.get(DATA_DIR.key()),
@@ -242,7 +252,9 @@ public final class ConfigLoader {
         (Duration) parsed.get(WS_MAX_LAG.key()),
         (Long) parsed.get(WS_MAX_DROPS.key()),
         (Duration) parsed.get(WS_PING.key()),
-        (List<String>) parsed.get(CORS_ORIGINS.key()));
+        (List<String>) parsed.get(CORS_ORIGINS.key()),
+        httpCert,
+        httpKey);
     return config;
   }
 

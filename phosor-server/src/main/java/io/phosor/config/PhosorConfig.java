@@ -52,6 +52,8 @@ import java.util.Set;
  * @param wsMaxDrops messages a live feed client may lose in a row before it is disconnected
  * @param wsPingInterval how often an idle live feed connection is pinged
  * @param corsOrigins browser origins allowed to call the API cross-site (empty: CORS closed)
+ * @param httpTlsCert PEM certificate chain for HTTPS, or null (plain HTTP)
+ * @param httpTlsKey PEM PKCS#8 private key for HTTPS, or null
  */
 public record PhosorConfig(
     Path dataDir,
@@ -92,7 +94,9 @@ public record PhosorConfig(
     Duration wsMaxLag,
     long wsMaxDrops,
     Duration wsPingInterval,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    Path httpTlsCert,
+    Path httpTlsKey) {
 
   /**
    * Like the record's, but secrets (ingest tokens, the database URL, the encryption key) are masked: a config
@@ -104,6 +108,11 @@ public record PhosorConfig(
         + ", ingestTokens=" + ingestTokens.size() + " (masked), database=" + (databaseUrl.isEmpty() ? "sqlite" : "(masked)")
         + ", retentionDays=" + retentionDays + ", encryptionKey=" + (encryptionKey == null ? "unset" : "id " + encryptionKey.id())
         + "]";
+  }
+
+  /** True when the API is served over HTTPS. */
+  public boolean httpTlsEnabled() {
+    return httpTlsCert != null && httpTlsKey != null;
   }
 
   /** True when syslog over TLS is configured. */

@@ -47,6 +47,7 @@ import io.phosor.secrets.SecretBox;
 import io.phosor.secrets.SecretException;
 import io.phosor.secrets.SecretSettings;
 import io.phosor.store.Store;
+import io.phosor.tls.PemIdentity;
 import io.phosor.store.StoreException;
 import io.phosor.store.StoreSettings;
 import io.phosor.health.Health;
@@ -93,6 +94,7 @@ public final class PhosorServer implements AutoCloseable {
   /** Detection backlog (events) above which indexing waits: a few batches, well under a second of work. */
   static final long DETECTION_FIRST_LAG = 20_000;
   private final Store store;
+  private final PemIdentity httpTls;
   private final Accounts accounts;
   private final StoreWatch storeWatch;
   private final AlertService alerts;
@@ -110,6 +112,9 @@ public final class PhosorServer implements AutoCloseable {
 
   private PhosorServer(PhosorConfig config, AuthSettings authSettings, Clock clock) throws IOException {
     this.config = config;
+    // checked before anything is opened: a bad certificate or key stops start-up with one line
+    this.httpTls = config.httpTlsEnabled() ? PemIdentity.load(config.httpTlsCert(), config.httpTlsKey(), "HTTPS",
+        "PHOSOR_HTTP_TLS_CERT", "PHOSOR_HTTP_TLS_KEY") : null;
     Path data = config.dataDir();
     Files.createDirectories(data);
     if (!Files.isWritable(data)) {
@@ -347,7 +352,7 @@ public final class PhosorServer implements AutoCloseable {
       s.syslog.start();
       s.securityCounts.start();
       try {
-        s.httpPort = s.http.start(config.httpHost(), config.httpPort());
+        s.httpPort = s.http.start(config.httpHost(), config.httpPort(), s.httpTls);
       } catch (RuntimeException e) {
         throw new ConfigException("cannot listen on HTTP " + config.httpHost() + ":" + config.httpPort()
             + " (PHOSOR_HTTP_PORT): " + rootMessage(e));
@@ -357,7 +362,8 @@ public final class PhosorServer implements AutoCloseable {
       throw e;
     }
     s.audit.record(AuditTrail.SYSTEM, null, null, "server.start", null, "success", null);
-    LOG.info("Phosor is up: HTTP on {}:{}, syslog UDP/TCP on {}{}, data in {}", config.httpHost(), s.httpPort,
+    LOG.info("Phosor is up: {} on {}:{}, syslog UDP/TCP on {}{}, data in {}", config.httpTlsEnabled() ? "HTTPS"
+        : "HTTP", config.httpHost(), s.httpPort,
         s.syslog.udpPort() < 0 ? "(off)" : Integer.toString(s.syslog.udpPort()),
         s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "", config.dataDir().toAbsolutePath());
     return s;
