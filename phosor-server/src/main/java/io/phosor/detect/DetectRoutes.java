@@ -42,6 +42,12 @@ public final class DetectRoutes {
     if (body == null || !body.isObject()) {
       throw ApiException.badRequest("body must be a JSON object {\"rule\": {...}, \"lines\": [...], \"events\": [...]}");
     }
+    for (var it = body.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!List.of("rule", "lines", "events", "year").contains(f)) {
+        throw ApiException.badRequest("unknown field '" + abbreviate(f) + "'; accepted: rule, lines, events, year");
+      }
+    }
     JsonNode rule = body.get("rule");
     if (rule == null || !(rule.isObject() || rule.isTextual())) {
       throw ApiException.badRequest("'rule' must be a rule object (or the id of a loaded rule)");

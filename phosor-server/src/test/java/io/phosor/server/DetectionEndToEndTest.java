@@ -120,6 +120,9 @@ class DetectionEndToEndTest {
       assertThat(err.get("message").asText()).contains("Broken").contains("count");
       assertThat(t.post("/api/rules/test", t.admin(), "{\"lines\": []}").statusCode()).isEqualTo(400);
       assertThat(t.post("/api/rules/test", t.admin(), "not json").statusCode()).isEqualTo(400);
+      var typo = t.post("/api/rules/test", t.admin(), "{\"rule\": \"test-ssh-brute-force\", \"line\": [\"x\"]}");
+      assertThat(typo.statusCode()).isEqualTo(400);
+      assertThat(typo.body()).contains("unknown field 'line'");
       assertThat(t.post("/api/rules/test", TestServer.ingest(), "{}").statusCode()).isEqualTo(403);
     }
   }
