@@ -1,8 +1,6 @@
 package io.phosor.cli;
 
 import io.phosor.audit.AuditVerifier;
-import io.phosor.config.ConfigException;
-import io.phosor.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,14 +20,9 @@ final class AuditCommand {
 
     @Override
     public Integer call() throws Exception {
-      Path dir = dataDir;
+      Path dir = DataDirs.resolve(dataDir);
       if (dir == null) {
-        try {
-          dir = ConfigLoader.load(null, System.getenv()).dataDir();
-        } catch (ConfigException e) {
-          System.err.println("phosor: " + e.getMessage());
-          return 2;
-        }
+        return 2;
       }
       Path audit = dir.resolve("audit");
       if (!Files.isDirectory(audit)) {

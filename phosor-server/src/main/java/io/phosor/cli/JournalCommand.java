@@ -1,7 +1,5 @@
 package io.phosor.cli;
 
-import io.phosor.config.ConfigException;
-import io.phosor.config.ConfigLoader;
 import io.phosor.journal.EventCodec;
 import io.phosor.journal.Journal;
 import java.io.PrintStream;
@@ -31,14 +29,9 @@ final class JournalCommand {
 
     @Override
     public Integer call() throws Exception {
-      Path dir = dataDir;
+      Path dir = DataDirs.resolve(dataDir);
       if (dir == null) {
-        try {
-          dir = ConfigLoader.load(null, System.getenv()).dataDir();
-        } catch (ConfigException e) {
-          System.err.println("phosor: " + e.getMessage());
-          return 2;
-        }
+        return 2;
       }
       Path journal = dir.resolve("journal");
       if (!Files.isDirectory(journal)) {
