@@ -6,6 +6,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.phosor.redact.PiiType;
 import io.phosor.secrets.EncryptionKey;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -136,6 +138,93 @@ public final class ConfigLoader {
       ConfigLoader::origins, "Comma-separated browser origins (https://soc.example.com) allowed to call the API "
           + "from another site; empty (default): none, CORS closed.");
 
+  // ---- incidents, response, integrations, threat intelligence (docs/response.md)
+  static final Setting<Duration> INCIDENT_WINDOW = def("incidents.window_seconds", "PHOSOR_INCIDENT_WINDOW_SECONDS",
+      "3600", v -> Duration.ofSeconds(longIn(v, 1, 30L * 86400)), "Alerts about the same entity (IP, user, host) "
+          + "within this many seconds of an open incident's last alert join that incident instead of opening another.");
+  static final Setting<Set<String>> ALLOWED_ACTIONS = def("response.allowed_actions",
+      "PHOSOR_ALLOWED_RESPONSE_ACTIONS,ALLOWED_RESPONSE_ACTIONS", "block_ip,disable_account,alert,log",
+      ConfigLoader::actionTypes, "Comma-separated response action types that may run at all (block_ip, "
+          + "disable_account, alert, log); any other is recorded as refused.");
+  static final Setting<Boolean> DRY_RUN = def("response.dry_run", "PHOSOR_RESPONSE_DRY_RUN", "false",
+      ConfigLoader::bool, "Dry run for every playbook and manual action: record what would have run, run nothing.");
+  static final Setting<Integer> OUTBOX = def("response.outbox_capacity", "PHOSOR_RESPONSE_OUTBOX_CAPACITY", "10000",
+      v -> (int) longIn(v, 10, 10_000_000), "Actions that may wait for delivery (kept in the database, so they "
+          + "survive a restart); beyond it new actions are refused and counted.");
+  static final Setting<Integer> MAX_ATTEMPTS = def("response.max_attempts", "PHOSOR_RESPONSE_MAX_ATTEMPTS", "5",
+      v -> (int) longIn(v, 1, 100), "Tries per action (with exponential backoff) before it is recorded as failed.");
+  static final Setting<Duration> ACTION_TIMEOUT = def("response.timeout_seconds", "PHOSOR_RESPONSE_TIMEOUT_SECONDS",
+      "10", v -> Duration.ofSeconds(longIn(v, 1, 600)), "Longest one attempt of an action may take (HTTP request, "
+          + "SMTP session, firewall command); a hanging endpoint is cut off after it.");
+  static final Setting<Integer> RESPONSE_WORKERS = def("response.workers", "PHOSOR_RESPONSE_WORKERS", "4",
+      v -> (int) longIn(v, 1, 64), "Threads that run response actions (never the detection thread).");
+  static final Setting<Duration> BLOCK_TTL = def("blocklist.ttl_seconds", "PHOSOR_BLOCK_TTL_SECONDS", "86400",
+      v -> Duration.ofSeconds(longIn(v, 60, 365L * 86400)), "How long block_ip blocks an address when the playbook "
+          + "or request sets no duration.");
+  static final Setting<List<String>> BLOCK_ALLOW = def("blocklist.allow", "PHOSOR_BLOCK_ALLOWLIST",
+      "127.0.0.0/8,::1/128", ConfigLoader::cidrs, "Comma-separated addresses and CIDR ranges that are never blocked "
+          + "(add your own ranges, your gateways and your scanners).");
+  static final Setting<String> BLOCKLIST_FEED_TOKEN = def("blocklist.feed_token", "PHOSOR_BLOCKLIST_FEED_TOKEN", "",
+      v -> v.isEmpty() ? null : tokens(v).get(0), "Read-only token for GET /api/blocklist.txt (the firewall feed). "
+          + "When empty, one is generated at first start and kept in <data_dir>/secrets/blocklist-feed.token.");
+  static final Setting<List<String>> FIREWALL_BLOCK = def("blocklist.firewall_block_command",
+      "PHOSOR_FIREWALL_BLOCK_COMMAND", "", ConfigLoader::argv, "Command run to block an address, as a JSON array "
+          + "of arguments with {ip} substituted, e.g. [\"/usr/sbin/ipset\",\"add\",\"phosor\",\"{ip}\"]; never run "
+          + "through a shell; empty = none.");
+  static final Setting<List<String>> FIREWALL_UNBLOCK = def("blocklist.firewall_unblock_command",
+      "PHOSOR_FIREWALL_UNBLOCK_COMMAND", "", ConfigLoader::argv, "Command run when a block expires or is removed, "
+          + "like the block command; empty = none.");
+  static final Setting<URI> PUBLIC_URL = def("response.public_url", "PHOSOR_PUBLIC_URL", "", ConfigLoader::url,
+      "The dashboard's URL (https://phosor.example.com), for links in notifications; empty = no links.");
+  static final Setting<URI> SLACK = def("notify.slack_webhook", "PHOSOR_SLACK_WEBHOOK,SLACK_WEBHOOK", "",
+      ConfigLoader::url, "Slack incoming webhook URL for the alert action (a secret: set it in the environment).");
+  static final Setting<URI> TEAMS = def("notify.teams_webhook", "PHOSOR_TEAMS_WEBHOOK", "", ConfigLoader::url,
+      "Microsoft Teams incoming webhook URL for the alert action (a secret).");
+  static final Setting<String> PAGERDUTY_KEY = def("notify.pagerduty_routing_key", "PHOSOR_PAGERDUTY_ROUTING_KEY", "",
+      ConfigLoader::secret, "PagerDuty Events API v2 integration key; incidents trigger and resolve pages.");
+  static final Setting<URI> PAGERDUTY_URL = def("notify.pagerduty_url", "PHOSOR_PAGERDUTY_URL",
+      "https://events.pagerduty.com/v2/enqueue", ConfigLoader::url, "PagerDuty Events API v2 enqueue URL.");
+  static final Setting<String> SMTP_HOST = def("notify.smtp.host", "PHOSOR_SMTP_HOST", "", v -> v.isEmpty() ? null
+      : host(v), "SMTP server for email notifications; empty = no email.");
+  static final Setting<Integer> SMTP_PORT = def("notify.smtp.port", "PHOSOR_SMTP_PORT", "587", v -> port(v, false),
+      "SMTP port.");
+  static final Setting<String> SMTP_SECURITY = def("notify.smtp.security", "PHOSOR_SMTP_SECURITY", "starttls",
+      ConfigLoader::smtpSecurity, "starttls (required, the default), tls (implicit TLS, port 465) or none (only for a "
+          + "relay on the same host).");
+  static final Setting<String> SMTP_USER = def("notify.smtp.username", "PHOSOR_SMTP_USERNAME", "",
+      v -> v.isEmpty() ? null : v, "SMTP user name; empty = no authentication.");
+  static final Setting<String> SMTP_PASSWORD = def("notify.smtp.password", "PHOSOR_SMTP_PASSWORD", "",
+      ConfigLoader::secret, "SMTP password (a secret: set it in the environment).");
+  static final Setting<String> SMTP_FROM = def("notify.smtp.from", "PHOSOR_SMTP_FROM", "phosor@localhost",
+      ConfigLoader::email, "Sender address of email notifications.");
+  static final Setting<List<String>> SMTP_TO = def("notify.smtp.to", "PHOSOR_SMTP_TO", "", ConfigLoader::emails,
+      "Comma-separated recipients of email notifications.");
+  static final Setting<URI> WEBHOOK_URL = def("notify.webhook_url", "PHOSOR_WEBHOOK_URL", "", ConfigLoader::url,
+      "Generic webhook for the alert action: JSON POST signed with HMAC-SHA256 (X-Phosor-Signature).");
+  static final Setting<String> WEBHOOK_SECRET = def("notify.webhook_secret", "PHOSOR_WEBHOOK_SECRET", "",
+      v -> v.isEmpty() ? null : tokens(v).get(0), "HMAC-SHA256 key that signs webhook requests (at least 16 "
+          + "characters; a secret).");
+  static final Setting<URI> SCIM_URL = def("accounts.scim_url", "PHOSOR_SCIM_URL", "", ConfigLoader::url,
+      "SCIM 2.0 base URL (https://idp.example.com/scim/v2) for disable_account: PATCH /Users/{id} active=false.");
+  static final Setting<String> SCIM_TOKEN = def("accounts.scim_token", "PHOSOR_SCIM_TOKEN", "", ConfigLoader::secret,
+      "Bearer token for the SCIM server (a secret).");
+  static final Setting<URI> DISABLE_WEBHOOK = def("accounts.disable_webhook", "PHOSOR_DISABLE_ACCOUNT_WEBHOOK", "",
+      ConfigLoader::url, "Webhook for disable_account when there is no SCIM server (signed like the generic webhook).");
+  static final Setting<String> ABUSEIPDB_KEY = def("intel.abuseipdb_key", "PHOSOR_ABUSEIPDB_KEY", "",
+      ConfigLoader::secret, "AbuseIPDB API key; empty = no AbuseIPDB look-ups.");
+  static final Setting<URI> ABUSEIPDB_URL = def("intel.abuseipdb_url", "PHOSOR_ABUSEIPDB_URL",
+      "https://api.abuseipdb.com", ConfigLoader::url, "AbuseIPDB base URL (/api/v2/check is appended).");
+  static final Setting<String> OTX_KEY = def("intel.otx_key", "PHOSOR_OTX_KEY", "", ConfigLoader::secret,
+      "AlienVault OTX API key; empty = no OTX look-ups.");
+  static final Setting<URI> OTX_URL = def("intel.otx_url", "PHOSOR_OTX_URL", "https://otx.alienvault.com",
+      ConfigLoader::url, "AlienVault OTX base URL (/api/v1/indicators/IPv4/{ip}/general is appended).");
+  static final Setting<Integer> INTEL_RATE = def("intel.lookups_per_minute", "PHOSOR_INTEL_LOOKUPS_PER_MINUTE", "30",
+      v -> (int) longIn(v, 1, 100_000), "Most remote reputation look-ups per minute (answers are cached one hour).");
+  static final Setting<Path> INTEL_DIR = def("intel.dir", "PHOSOR_INTEL_DIR", "", v -> v.isEmpty() ? null : Path.of(v),
+      "Directory of local indicator files (IP/CIDR lists, CSV, STIX 2.1 bundles); empty = <data_dir>/intel.");
+  static final Setting<Duration> INTEL_RELOAD = def("intel.reload_seconds", "PHOSOR_INTEL_RELOAD_SECONDS", "10",
+      v -> Duration.ofSeconds(longIn(v, 1, 86400)), "How often indicator files are checked for changes.");
+
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
   static final Setting<Boolean> SSN_UNSEPARATED;
 
@@ -254,8 +343,70 @@ public final class ConfigLoader {
         (Duration) parsed.get(WS_PING.key()),
         (List<String>) parsed.get(CORS_ORIGINS.key()),
         httpCert,
-        httpKey);
+        httpKey,
+        response(parsed));
     return config;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ResponseConfig response(Map<String, Object> p) {
+    URI scim = (URI) p.get(SCIM_URL.key());
+    String scimToken = (String) p.get(SCIM_TOKEN.key());
+    if (scim != null && scimToken == null) {
+      throw new ConfigException("invalid configuration: PHOSOR_SCIM_URL: the SCIM server needs a token "
+          + "(PHOSOR_SCIM_TOKEN); none is set");
+    }
+    URI hook = (URI) p.get(WEBHOOK_URL.key());
+    URI disableHook = (URI) p.get(DISABLE_WEBHOOK.key());
+    if ((hook != null || disableHook != null) && p.get(WEBHOOK_SECRET.key()) == null) {
+      throw new ConfigException("invalid configuration: " + (hook != null ? "PHOSOR_WEBHOOK_URL" : "PHOSOR_DISABLE_ACCOUNT_WEBHOOK")
+          + ": webhooks are signed; set PHOSOR_WEBHOOK_SECRET (at least 16 characters, e.g. from 'openssl rand -hex 24')");
+    }
+    if ((p.get(SMTP_USER.key()) == null) != (p.get(SMTP_PASSWORD.key()) == null)) {
+      throw new ConfigException("invalid configuration: PHOSOR_SMTP_USERNAME: SMTP authentication needs both a user "
+          + "name and a password (PHOSOR_SMTP_PASSWORD); only one is set");
+    }
+    if (p.get(SMTP_HOST.key()) != null && ((List<String>) p.get(SMTP_TO.key())).isEmpty()) {
+      throw new ConfigException("invalid configuration: PHOSOR_SMTP_TO: email notifications need at least one "
+          + "recipient; PHOSOR_SMTP_HOST is set but PHOSOR_SMTP_TO is empty");
+    }
+    return new ResponseConfig(
+        (Duration) p.get(INCIDENT_WINDOW.key()),
+        (Set<String>) p.get(ALLOWED_ACTIONS.key()),
+        (Boolean) p.get(DRY_RUN.key()),
+        (Integer) p.get(OUTBOX.key()),
+        (Integer) p.get(MAX_ATTEMPTS.key()),
+        (Duration) p.get(ACTION_TIMEOUT.key()),
+        (Integer) p.get(RESPONSE_WORKERS.key()),
+        (Duration) p.get(BLOCK_TTL.key()),
+        (List<String>) p.get(BLOCK_ALLOW.key()),
+        (String) p.get(BLOCKLIST_FEED_TOKEN.key()),
+        (List<String>) p.get(FIREWALL_BLOCK.key()),
+        (List<String>) p.get(FIREWALL_UNBLOCK.key()),
+        (URI) p.get(PUBLIC_URL.key()),
+        (URI) p.get(SLACK.key()),
+        (URI) p.get(TEAMS.key()),
+        (String) p.get(PAGERDUTY_KEY.key()),
+        (URI) p.get(PAGERDUTY_URL.key()),
+        (String) p.get(SMTP_HOST.key()),
+        (Integer) p.get(SMTP_PORT.key()),
+        (String) p.get(SMTP_SECURITY.key()),
+        (String) p.get(SMTP_USER.key()),
+        (String) p.get(SMTP_PASSWORD.key()),
+        (String) p.get(SMTP_FROM.key()),
+        (List<String>) p.get(SMTP_TO.key()),
+        hook,
+        (String) p.get(WEBHOOK_SECRET.key()),
+        scim,
+        scimToken,
+        disableHook,
+        (String) p.get(ABUSEIPDB_KEY.key()),
+        (URI) p.get(ABUSEIPDB_URL.key()),
+        (String) p.get(OTX_KEY.key()),
+        (URI) p.get(OTX_URL.key()),
+        (Integer) p.get(INTEL_RATE.key()),
+        (Path) p.get(INTEL_DIR.key()),
+        (Duration) p.get(INTEL_RELOAD.key()));
   }
 
   /** A Markdown table of every setting: file key, environment names, default and meaning. */
@@ -438,6 +589,143 @@ public final class ConfigLoader {
             + "path, no '*'), was '" + o + "'");
       }
       out.add(o);
+    }
+    return List.copyOf(out);
+  }
+
+  /** An http(s) URL, or null when empty. The value is not echoed: webhook URLs carry their own secret. */
+  static URI url(String v) {
+    if (v.isEmpty()) {
+      return null;
+    }
+    URI u;
+    try {
+      u = new URI(v);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("must be an http:// or https:// URL; the value given is not a valid URL");
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+      throw new IllegalArgumentException("must be an http:// or https:// URL with a host; the value given is not");
+    }
+    return u;
+  }
+
+  /** A secret (API key, password): null when empty; never echoed. */
+  static String secret(String v) {
+    if (v.isEmpty()) {
+      return null;
+    }
+    if (v.length() > 4096 || !v.matches("[\\x21-\\x7e]+")) {
+      throw new IllegalArgumentException("must be printable ASCII without spaces (at most 4096 characters)");
+    }
+    return v;
+  }
+
+  static Set<String> actionTypes(String v) {
+    Set<String> out = new java.util.TreeSet<>();
+    for (String part : v.split(",")) {
+      String t = part.trim().toLowerCase(Locale.ROOT);
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (!ResponseConfig.ACTION_TYPES.contains(t)) {
+        throw new IllegalArgumentException("unknown action type '" + t + "'; known: "
+            + new java.util.TreeSet<>(ResponseConfig.ACTION_TYPES));
+      }
+      out.add(t);
+    }
+    return Set.copyOf(out);
+  }
+
+  private static final java.util.regex.Pattern IP_LITERAL =
+      java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  /** Addresses or CIDR ranges (IPv4 and IPv6 literals only: nothing is looked up in DNS). */
+  static List<String> cidrs(String v) {
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      String c = part.trim();
+      if (c.isEmpty()) {
+        continue;
+      }
+      int slash = c.indexOf('/');
+      String addr = slash < 0 ? c : c.substring(0, slash);
+      if (!IP_LITERAL.matcher(addr).matches()) {
+        throw new IllegalArgumentException("'" + c + "' is not an IP address or CIDR range");
+      }
+      byte[] bytes;
+      try {
+        bytes = java.net.InetAddress.getByName(addr).getAddress();
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("'" + c + "' is not an IP address or CIDR range");
+      }
+      if (slash >= 0) {
+        int bits = (int) longIn(c.substring(slash + 1), 0, bytes.length * 8L);
+        if (bits < 0) {
+          throw new IllegalArgumentException("'" + c + "' has a bad prefix length");
+        }
+      }
+      out.add(c);
+    }
+    return List.copyOf(out);
+  }
+
+  /** A command as a JSON array of strings (never a shell line); empty = none. */
+  static List<String> argv(String v) {
+    if (v.isEmpty()) {
+      return List.of();
+    }
+    JsonNode n;
+    try {
+      n = new ObjectMapper().readTree(v);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("must be a JSON array of arguments such as [\"/usr/sbin/ipset\",\"add\","
+          + "\"phosor\",\"{ip}\"], was not valid JSON");
+    }
+    if (n == null || !n.isArray() || n.isEmpty()) {
+      throw new IllegalArgumentException("must be a non-empty JSON array of arguments (the program first)");
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode a : n) {
+      if (!a.isTextual() || a.asText().isEmpty() || a.asText().indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("every argument must be a non-empty string");
+      }
+      out.add(a.asText());
+    }
+    if (!Path.of(out.get(0)).isAbsolute()) {
+      throw new IllegalArgumentException("the program must be an absolute path (no PATH search), was '" + out.get(0) + "'");
+    }
+    if (out.stream().noneMatch(a -> a.contains("{ip}"))) {
+      throw new IllegalArgumentException("no argument contains {ip}, the address to block");
+    }
+    return List.copyOf(out);
+  }
+
+  static String smtpSecurity(String v) {
+    String s = v.toLowerCase(Locale.ROOT);
+    if (!(s.equals("starttls") || s.equals("tls") || s.equals("none"))) {
+      throw new IllegalArgumentException("must be starttls, tls or none, was '" + v + "'");
+    }
+    return s;
+  }
+
+  private static final java.util.regex.Pattern EMAIL =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._%+\\-]{1,64}@[A-Za-z0-9.\\-]{1,253}");
+
+  static String email(String v) {
+    if (!EMAIL.matcher(v).matches()) {
+      throw new IllegalArgumentException("must be an email address such as soc@example.com, was '" + v + "'");
+    }
+    return v;
+  }
+
+  static List<String> emails(String v) {
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      if (!part.isBlank()) {
+        out.add(email(part.trim()));
+      }
     }
     return List.copyOf(out);
   }

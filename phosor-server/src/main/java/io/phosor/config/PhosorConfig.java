@@ -54,6 +54,7 @@ import java.util.Set;
  * @param corsOrigins browser origins allowed to call the API cross-site (empty: CORS closed)
  * @param httpTlsCert PEM certificate chain for HTTPS, or null (plain HTTP)
  * @param httpTlsKey PEM PKCS#8 private key for HTTPS, or null
+ * @param response incidents, playbooks, response actions, integrations and threat intelligence
  */
 public record PhosorConfig(
     Path dataDir,
@@ -96,7 +97,8 @@ public record PhosorConfig(
     Duration wsPingInterval,
     List<String> corsOrigins,
     Path httpTlsCert,
-    Path httpTlsKey) {
+    Path httpTlsKey,
+    ResponseConfig response) {
 
   /**
    * Like the record's, but secrets (ingest tokens, the database URL, the encryption key) are masked: a config

@@ -31,7 +31,7 @@ import java.util.TreeMap;
 public final class Alerts {
   private static final String COLUMNS = "id, fingerprint, rule_id, rule_name, severity, tags, group_key, first_seen, "
       + "last_seen, event_count, event_ids, summary, status, created_at, acknowledged_by, acknowledged_at, "
-      + "resolved_by, resolved_at";
+      + "resolved_by, resolved_at, enrichment";
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<List<Long>> LONGS = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> KEY = new TypeReference<>() {};
@@ -110,7 +110,7 @@ public final class Alerts {
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
               inserted.add(new StoredAlert(rs.getLong(1), fingerprint, millis(a), AlertStatus.OPEN, now, null, null,
-                  null, null));
+                  null, null, null));
             }
           }
         }
@@ -301,7 +301,7 @@ public final class Alerts {
         Check.fromJson(rs.getString("event_ids"), LONGS), rs.getString("summary"));
     return new StoredAlert(rs.getLong("id"), rs.getString("fingerprint"), alert, AlertStatus.parse(rs.getString("status")),
         db.instant(rs, "created_at"), rs.getString("acknowledged_by"), db.instant(rs, "acknowledged_at"),
-        rs.getString("resolved_by"), db.instant(rs, "resolved_at"));
+        rs.getString("resolved_by"), db.instant(rs, "resolved_at"), rs.getString("enrichment"));
   }
 
   private Instant now() {

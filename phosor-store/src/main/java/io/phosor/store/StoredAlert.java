@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param acknowledgedAt when it was acknowledged (null while open)
  * @param resolvedBy who resolved it (null until resolved)
  * @param resolvedAt when it was resolved (null until resolved)
+ * @param enrichment reputation and threat-intelligence findings about its entities, a JSON object (null until
+ *     enriched)
  */
 public record StoredAlert(long id, String fingerprint, Alert alert, AlertStatus status, Instant createdAt,
-    String acknowledgedBy, Instant acknowledgedAt, String resolvedBy, Instant resolvedAt) {}
+    String acknowledgedBy, Instant acknowledgedAt, String resolvedBy, Instant resolvedAt, String enrichment) {}

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /** Schema migrations: applied once, re-opening is a no-op, and a database that does not fit is refused clearly. */
 abstract class MigrationContract extends StoreContract {
+  /** The newest migration under db/migration/{sqlite,postgresql}; bump it with each new V<n>__*.sql. */
+  static final String LATEST_VERSION = "2";
+
   int appliedMigrations() throws SQLException {
     try (Connection c = database.connect();
         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM flyway_schema_history WHERE success = ?")) {
@@ -26,7 +29,7 @@ abstract class MigrationContract extends StoreContract {
 
   @Test
   void migrationsBringAFreshDatabaseToTheLatestVersion() throws SQLException {
-    assertThat(store.schemaVersion()).isEqualTo("1");
+    assertThat(store.schemaVersion()).isEqualTo(LATEST_VERSION);
     assertThat(appliedMigrations()).isPositive();
     assertThat(store.healthy()).isTrue();
     assertThat(store.describe()).isEqualTo(database.settings().describe());
@@ -38,7 +41,7 @@ abstract class MigrationContract extends StoreContract {
     int applied = appliedMigrations();
     reopen();
     assertThat(appliedMigrations()).isEqualTo(applied);
-    assertThat(store.schemaVersion()).isEqualTo("1");
+    assertThat(store.schemaVersion()).isEqualTo(LATEST_VERSION);
     assertThat(store.settings().get("k")).contains("v");
   }
 
