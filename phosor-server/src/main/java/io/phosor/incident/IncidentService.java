@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.phosor.store.AlertGrouping;
+import io.phosor.store.AlertQuery;
 import io.phosor.store.IncidentEvent;
 import io.phosor.store.IncidentQuery;
 import io.phosor.store.IncidentStatus;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code AlertService} listener) only wakes it. The worker reads the alerts above its cursor from the store in id
  * order, groups each in one store transaction ({@code Incidents.group}: the same entity, not resolved, last alert
  * within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
- * the cursor (setting {@value #CURSOR}). After a crash it starts again above the saved cursor: an alert grouped
+ * the cursor (setting {@value #CURSOR}; on the very first start it begins after the alerts already stored, so an
+ * upgrade does not turn old alerts into incidents). After a crash it starts again above the saved cursor: an alert grouped
  * before the crash is found linked and not linked twice, and its update is sent again (listeners get every update
  * at least once; the response engine's actions are idempotent per incident), so no alert is skipped or doubled.
  *
@@ -103,6 +105,12 @@ public final class IncidentService implements AutoCloseable {
         .description("From an alert being stored to its incident being updated").register(registry);
     Gauge.builder("phosor.incidents.lag.alerts", this, s -> Math.max(0, s.announced - s.processed))
         .description("Stored alerts not grouped yet").register(registry);
+    try {
+      // now, before detection starts: the first start's cursor must not pass alerts raised from now on
+      loadCursor();
+    } catch (StoreException e) {
+      LOG.warn("incidents: cannot read the cursor yet ({}); the worker retries", e.getMessage());
+    }
   }
 
   /** Adds a listener of every incident change (called after the change is stored). */
@@ -245,9 +253,7 @@ public final class IncidentService implements AutoCloseable {
    */
   int groupPending() {
     if (!cursorLoaded) {
-      long saved = store.settings().get(CURSOR).map(IncidentService::parseCursor).orElse(0L);
-      setProcessed(saved);
-      cursorLoaded = true;
+      loadCursor();
     }
     int total = 0;
     while (true) {
@@ -320,6 +326,28 @@ public final class IncidentService implements AutoCloseable {
       }
       lock.notifyAll();
     }
+  }
+
+  /**
+   * Reads the cursor; on the very first start (no cursor saved) it starts after the newest alert already stored,
+   * and saves that: alerts stored by a Phosor version without incidents are not grouped after an upgrade (that
+   * would open an incident, and run playbooks, for every old alert). On a new database that is 0.
+   */
+  private void loadCursor() {
+    Optional<String> saved = store.settings().get(CURSOR);
+    long cursor;
+    if (saved.isPresent()) {
+      cursor = parseCursor(saved.get());
+    } else {
+      List<StoredAlert> newest = store.alerts().list(AlertQuery.newest(1));
+      cursor = newest.isEmpty() ? 0 : newest.get(0).id();
+      store.settings().put(CURSOR, Long.toString(cursor));
+      if (cursor > 0) {
+        LOG.info("incidents: first start with incidents: alerts up to id {} (stored before) are not grouped", cursor);
+      }
+    }
+    setProcessed(cursor);
+    cursorLoaded = true;
   }
 
   private static long parseCursor(String v) {

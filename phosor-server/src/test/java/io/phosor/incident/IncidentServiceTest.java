@@ -239,6 +239,22 @@ class IncidentServiceTest {
   }
 
   @Test
+  void theFirstStartOnADatabaseWithAlertsGroupsOnlyTheAlertsStoredFromThenOn() {
+    service.close();
+    store.settings().remove(IncidentService.CURSOR); // a database from before incidents existed
+    StoredAlert old = fromIp("203.0.113.7", HIGH, 0);
+    service = newService();
+
+    StoredAlert fresh = fromIp("203.0.113.7", HIGH, 1);
+    assertThat(service.groupPending()).isEqualTo(1);
+
+    assertThat(store.settings().get(IncidentService.CURSOR)).contains(Long.toString(fresh.id()));
+    assertThat(incidents()).singleElement().satisfies(s -> assertThat(store.incidents().alertIds(s.incident().id()))
+        .containsExactly(fresh.id()));
+    assertThat(old.id()).isLessThan(fresh.id());
+  }
+
+  @Test
   void peopleAssignAndAnnotateAndEachChangeIsToldWithWhoMadeIt() {
     fromIp("203.0.113.7", HIGH, 0);
     service.groupPending();
