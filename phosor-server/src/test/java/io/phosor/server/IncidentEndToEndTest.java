@@ -183,9 +183,20 @@ class IncidentEndToEndTest {
 
   @Test
   void afterARestartTheWorkerResumesAndOldAlertsAreNotGroupedAgain() throws Exception {
+    restartResumes(Map.of("PHOSOR_SEARCH_ENABLED", "false"));
+  }
+
+  @Test
+  void onPostgresqlTooARestartResumesWithoutGroupingAgain() throws Exception {
+    try (TestDatabases db = TestDatabases.schema("onPostgresqlTooARestartResumesWithoutGroupingAgain")) {
+      restartResumes(Map.of("PHOSOR_SEARCH_ENABLED", "false", "PHOSOR_DATABASE_URL", db.url(null)));
+    }
+  }
+
+  private void restartResumes(Map<String, String> env) throws Exception {
     long id;
     int alerts;
-    try (TestServer t = TestServer.start(data, Map.of("PHOSOR_SEARCH_ENABLED", "false"))) {
+    try (TestServer t = TestServer.start(data, env)) {
       try (Socket s = new Socket("127.0.0.1", t.server().syslogTcpPort()); OutputStream out = s.getOutputStream()) {
         out.write(failures(5, IP).getBytes(StandardCharsets.UTF_8));
       }
@@ -195,7 +206,7 @@ class IncidentEndToEndTest {
       id = item.get("id").asLong();
       alerts = item.get("alert_count").asInt();
     }
-    try (TestServer t = TestServer.start(data, Map.of("PHOSOR_SEARCH_ENABLED", "false"))) {
+    try (TestServer t = TestServer.start(data, env)) {
       assertThat(t.server().incidents().awaitProcessed(1, Duration.ofSeconds(10))).isTrue();
       JsonNode list = ok(t.get("/api/incidents", t.admin())).get("incidents");
       assertThat(list).hasSize(1);
