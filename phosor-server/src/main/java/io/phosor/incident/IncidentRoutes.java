@@ -50,7 +50,7 @@ public final class IncidentRoutes {
   private final Users users;
   private final Audit audit;
 
-  /** Routes over {@code incidents}; assignees are checked against {@code users}; changes are recorded in {@code audit}. */
+  /** Routes over {@code incidents}; assignees are checked against {@code users}; changes go to {@code audit}. */
   public IncidentRoutes(ObjectMapper mapper, IncidentService incidents, Users users, Audit audit) {
     this.mapper = mapper;
     this.incidents = incidents;

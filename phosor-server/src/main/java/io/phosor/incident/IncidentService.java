@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * order, groups each in one store transaction ({@code Incidents.group}: the same entity, not resolved, last alert
  * within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
  * the cursor (setting {@value #CURSOR}; on the very first start it begins after the alerts already stored, so an
- * upgrade does not turn old alerts into incidents). After a crash it starts again above the saved cursor: an alert grouped
- * before the crash is found linked and not linked twice, and its update is sent again (listeners get every update
- * at least once; the response engine's actions are idempotent per incident), so no alert is skipped or doubled.
+ * upgrade does not turn old alerts into incidents). After a crash it starts again above the saved cursor: an
+ * alert grouped before the crash is found linked and not linked twice, and its update is sent again (listeners
+ * get every update at least once; the response engine's actions are idempotent per incident), so no alert is
+ * skipped or doubled.
  *
  * <p>Changes made by people (status, assignee, notes: {@link #setStatus}, {@link #assign}, {@link #addNote}) are
  * stored, then told the same way, on the caller's thread.
@@ -363,8 +364,8 @@ public final class IncidentService implements AutoCloseable {
 
   /**
    * Sets the incident's status (any status may follow any other) and returns it; resolving it also resolves its
-   * alerts that are not resolved yet (an "alerts_resolved" timeline entry). Setting the current status changes
-   * nothing and tells nobody.
+   * alerts that are not resolved yet, in the same store transaction (an "alerts_resolved" timeline entry).
+   * Setting the current status changes nothing and tells nobody.
    *
    * @throws StoreNotFoundException when there is no such incident
    */
@@ -373,9 +374,14 @@ public final class IncidentService implements AutoCloseable {
     if (before.status() == status) {
       return new Change(before, before, List.of());
     }
-    StoredIncident after = store.incidents().updateStatus(id, status, who);
-    List<Long> resolved = status == IncidentStatus.RESOLVED ? store.incidents().resolveAlerts(id, who) : List.of();
-    after = store.incidents().get(id).orElse(after);
+    List<Long> resolved = List.of();
+    StoredIncident after;
+    if (status == IncidentStatus.RESOLVED) {
+      resolved = store.incidents().resolve(id, who); // with its alerts, in one transaction
+      after = store.incidents().get(id).orElseThrow(() -> notFound(id));
+    } else {
+      after = store.incidents().updateStatus(id, status, who);
+    }
     tell(new IncidentUpdate(after, List.of(), false, before.status(), who), "status_changed");
     return new Change(before, after, resolved);
   }

@@ -250,16 +250,26 @@ public final class Incidents {
   }
 
   /**
-   * Resolves every alert of the incident that is not resolved yet (by {@code who}, now) and returns their ids;
-   * when there were any, an "alerts_resolved" entry lists them.
+   * Resolves the incident and, in the same transaction, its alerts that are not resolved yet (by {@code who},
+   * now); returns the ids of those alerts. A "status_changed" entry records the change (none when it was already
+   * resolved) and, when there were any, an "alerts_resolved" entry lists the alerts.
    *
    * @throws StoreNotFoundException when there is no such incident
    */
-  public List<Long> resolveAlerts(long id, String who) {
+  public List<Long> resolve(long id, String who) {
     Check.id(who, "who");
     Instant now = now();
-    return db.write("resolve alerts of incident " + id, c -> {
-      find(c, id).orElseThrow(() -> notFound(id));
+    return db.write("resolve incident " + id, c -> {
+      StoredIncident before = find(c, id).orElseThrow(() -> notFound(id));
+      if (before.status() != IncidentStatus.RESOLVED) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE incidents SET status = 'resolved', updated_at = ? "
+            + "WHERE id = ?")) {
+          db.setInstant(ps, 1, now);
+          ps.setLong(2, id);
+          ps.executeUpdate();
+        }
+        event(c, id, "status_changed", detail("from", before.status().label(), "to", "resolved"), who, now);
+      }
       List<Long> open = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT a.id FROM alerts a JOIN incident_alerts ia ON "
           + "ia.alert_id = a.id WHERE ia.incident_id = ? AND a.status <> 'resolved' ORDER BY a.id")) {

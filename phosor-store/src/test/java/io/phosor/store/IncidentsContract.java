@@ -263,7 +263,7 @@ abstract class IncidentsContract extends StoreContract {
   }
 
   @Test
-  void resolvingTheAlertsOfAnIncidentResolvesTheOpenOnesAndRecordsThem() {
+  void resolvingAnIncidentResolvesItsOpenAlertsInTheSameTransactionAndRecordsThem() {
     StoredAlert open = stored("r", LOW, "203.0.113.7", 0);
     StoredAlert acked = stored("r", LOW, "203.0.113.7", 10);
     StoredAlert resolved = stored("r", LOW, "203.0.113.7", 20);
@@ -275,15 +275,18 @@ abstract class IncidentsContract extends StoreContract {
     store.alerts().resolve(resolved.id(), "bob");
     clock.advance(Duration.ofMinutes(1));
 
-    assertThat(store.incidents().resolveAlerts(id, "alice")).containsExactly(open.id(), acked.id());
-    assertThat(store.incidents().resolveAlerts(id, "alice")).isEmpty();
+    assertThat(store.incidents().resolve(id, "alice")).containsExactly(open.id(), acked.id());
+    assertThat(store.incidents().resolve(id, "alice")).isEmpty();
 
     assertThat(store.alerts().get(open.id()).orElseThrow().resolvedBy()).isEqualTo("alice");
     assertThat(store.alerts().get(acked.id()).orElseThrow().resolvedAt()).isEqualTo(T0.plusSeconds(60));
     assertThat(store.alerts().get(resolved.id()).orElseThrow().resolvedBy()).isEqualTo("bob");
     assertThat(store.incidents().timeline(id)).filteredOn(e -> e.kind().equals("alerts_resolved"))
         .extracting(IncidentEvent::detail).containsExactly("{\"alert_ids\":[" + open.id() + "," + acked.id() + "]}");
-    assertThatThrownBy(() -> store.incidents().resolveAlerts(999_999, "x")).isInstanceOf(StoreNotFoundException.class);
+    assertThat(store.incidents().get(id).orElseThrow().status()).isEqualTo(IncidentStatus.RESOLVED);
+    assertThat(store.incidents().timeline(id)).extracting(IncidentEvent::kind).endsWith("status_changed",
+        "alerts_resolved");
+    assertThatThrownBy(() -> store.incidents().resolve(999_999, "x")).isInstanceOf(StoreNotFoundException.class);
   }
 
   @Test
