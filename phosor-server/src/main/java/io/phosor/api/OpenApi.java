@@ -147,14 +147,18 @@ public final class OpenApi {
       op("WS", "/ws/events", "live", Role.VIEWER, "Live feed: alerts, incident changes, stats and sampled events; "
           + "the token comes as the subprotocols [\"phosor\", \"<token>\"]"),
       op("GET", "/api/live/clients", "live", Role.ADMIN, "Connected live-feed clients"),
-      // Placeholders (PlannedRoutes): incidents and response arrive with the incidents/response issue.
-      op("GET", "/api/incidents", "incidents", Role.VIEWER, "Incidents (not implemented yet)").status(501),
-      op("GET", "/api/incidents/{incident_id}", "incidents", Role.VIEWER, "One incident (not implemented yet)")
-          .status(501),
-      op("PATCH", "/api/incidents/{incident_id}", "incidents", Role.ANALYST, "Change an incident (not implemented yet)")
-          .with(Body.JSON).status(501),
-      op("POST", "/api/incidents/{incident_id}/notes", "incidents", Role.ANALYST,
-          "Add a note to an incident (not implemented yet)").with(Body.JSON).status(501),
+      op("GET", "/api/incidents", "incidents", Role.VIEWER, "Incidents, newest first").params(LIMIT,
+          q("status", "string", "open, acknowledged or resolved"),
+          q("severity", "string", "this severity or higher: informational, low, medium, high, critical"),
+          q("assignee", "string", "a user name"), q("entity_type", "string", "ip, user, host or rule"),
+          q("entity", "string", "the entity's value, e.g. 203.0.113.7"), BEFORE),
+      op("GET", "/api/incidents/{incident_id}", "incidents", Role.VIEWER,
+          "One incident with its alerts, timeline and actions"),
+      op("PATCH", "/api/incidents/{incident_id}", "incidents", Role.ANALYST,
+          "Change an incident's status, assignee (null: unassign) and/or add a note").with(Body.JSON),
+      op("POST", "/api/incidents/{incident_id}/notes", "incidents", Role.ANALYST, "Add a note ({\"text\": ...})")
+          .with(Body.JSON).status(201),
+      // Placeholders (PlannedRoutes): response arrives with the incidents/response issue.
       op("POST", "/api/respond", "response", Role.ANALYST, "Run a response action (not implemented yet)")
           .with(Body.JSON).status(501),
       op("POST", "/api/detect-and-respond", "response", Role.ANALYST, "Detect and respond (not implemented yet)")
@@ -180,7 +184,7 @@ public final class OpenApi {
 
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([a-z_]+)}");
   /** Path parameters that are numeric ids. */
-  private static final Set<String> NUMERIC = Set.of("alert_id", "event_id");
+  private static final Set<String> NUMERIC = Set.of("alert_id", "event_id", "incident_id");
 
   private OpenApi() {}
 

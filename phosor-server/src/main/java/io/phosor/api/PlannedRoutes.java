@@ -17,11 +17,6 @@ public final class PlannedRoutes {
 
   /** Registers the placeholders. */
   public static void register(Javalin app) {
-    // Incidents: the incidents/response issue.
-    app.get("/api/incidents", planned(INCIDENTS), Role.VIEWER);
-    app.get("/api/incidents/{incident_id}", planned(INCIDENTS), Role.VIEWER);
-    app.patch("/api/incidents/{incident_id}", planned(INCIDENTS), Role.ANALYST);
-    app.post("/api/incidents/{incident_id}/notes", planned(INCIDENTS), Role.ANALYST);
     // Response actions: the incidents/response issue.
     app.post("/api/respond", planned(INCIDENTS), Role.ANALYST);
     app.post("/api/detect-and-respond", planned(INCIDENTS), Role.ANALYST);

@@ -51,6 +51,8 @@ import io.phosor.tls.PemIdentity;
 import io.phosor.store.StoreException;
 import io.phosor.store.StoreSettings;
 import io.phosor.health.Health;
+import io.phosor.incident.IncidentRoutes;
+import io.phosor.incident.IncidentService;
 import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
@@ -107,6 +109,7 @@ public final class PhosorServer implements AutoCloseable {
   private final AuditTrail audit;
   private final SecurityCounts securityCounts;
   private final LiveFeed live;
+  private final IncidentService incidents;
   private int httpPort;
   private volatile boolean closed;
 
@@ -238,6 +241,13 @@ public final class PhosorServer implements AutoCloseable {
     alerts.addListener(live::onAlerts);
     pipeline.addSink(live);
     status.stat("live_clients", live::clientCount);
+    // Incidents: alerts grouped on a worker of their own (the detection thread only wakes it).
+    this.incidents = new IncidentService(store, config.response().incidentWindow(), live::publish, registry, clock);
+    alerts.addListener(incidents::onAlerts);
+    status.stat("open_incidents", () -> orNull(incidents::unresolved));
+    health.register("incidents", () -> incidents.problem() == null ? Health.Check.OK
+        : Health.Check.degraded(incidents.problem() + " (alerts wait in the store and are grouped when it works)"));
+    new IncidentRoutes(mapper, incidents, store.users(), audit).register(http.app());
     new AlertRoutes(alerts).register(http.app());
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
@@ -347,6 +357,7 @@ public final class PhosorServer implements AutoCloseable {
         s.indexing.start();
       }
       s.live.start();
+      s.incidents.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -457,6 +468,11 @@ public final class PhosorServer implements AutoCloseable {
     return live;
   }
 
+  /** The incidents: grouping of alerts, changes, listeners. */
+  public IncidentService incidents() {
+    return incidents;
+  }
+
   /** The per-source counters. */
   public SourceStats stats() {
     return stats;
@@ -488,6 +504,7 @@ public final class PhosorServer implements AutoCloseable {
     if (indexing != null) {
       indexing.close(config.shutdownTimeout());
     }
+    incidents.close();
     live.close();
     storeWatch.close();
     store.close();

@@ -200,6 +200,45 @@ public final class Alerts {
   }
 
   /**
+   * Up to {@code limit} (1-1000) alerts with an id above {@code afterId}, lowest id first: a reader that
+   * remembers the highest id it has seen resumes exactly where it stopped (ids only grow).
+   */
+  public List<StoredAlert> after(long afterId, int limit) {
+    Check.limit(limit);
+    return db.read("read alerts after " + afterId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE id > ? ORDER BY id "
+          + "LIMIT ?")) {
+        ps.setLong(1, afterId);
+        ps.setInt(2, limit);
+        return rows(ps);
+      }
+    });
+  }
+
+  /** The newest {@code limit} (1-1000) alerts linked to the incident, highest id first. */
+  public List<StoredAlert> ofIncident(long incidentId, int limit) {
+    Check.limit(limit);
+    return db.read("read alerts of incident " + incidentId, c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE id IN (SELECT alert_id "
+          + "FROM incident_alerts WHERE incident_id = ?) ORDER BY id DESC LIMIT ?")) {
+        ps.setLong(1, incidentId);
+        ps.setInt(2, limit);
+        return rows(ps);
+      }
+    });
+  }
+
+  private List<StoredAlert> rows(PreparedStatement ps) throws SQLException {
+    List<StoredAlert> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(row(rs));
+      }
+    }
+    return out;
+  }
+
+  /**
    * Marks the alert acknowledged by {@code who} now and returns it. Acknowledging an acknowledged alert
    * changes nothing (the first acknowledgement stands).
    *

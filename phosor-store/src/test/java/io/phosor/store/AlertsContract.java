@@ -218,4 +218,28 @@ abstract class AlertsContract extends StoreContract {
     assertThat(store.alerts().countByStatus()).containsEntry(AlertStatus.OPEN, 1L)
         .containsEntry(AlertStatus.ACKNOWLEDGED, 1L).containsEntry(AlertStatus.RESOLVED, 1L);
   }
+  @Test
+  void afterReturnsTheAlertsAboveAnIdLowestFirstSoAReaderResumesWhereItStopped() {
+    List<StoredAlert> all = store.alerts().insertAll(List.of(alert("r", LOW, 1, 1L), alert("r", LOW, 2, 2L),
+        alert("r", HIGH, 3, 3L)));
+
+    assertThat(ids(store.alerts().after(0, 2))).containsExactly(all.get(0).id(), all.get(1).id());
+    assertThat(ids(store.alerts().after(all.get(1).id(), 10))).containsExactly(all.get(2).id());
+    assertThat(store.alerts().after(all.get(2).id(), 10)).isEmpty();
+    assertThat(store.alerts().after(0, 10).get(2)).isEqualTo(store.alerts().get(all.get(2).id()).orElseThrow());
+    assertThatThrownBy(() -> store.alerts().after(0, 0)).hasMessage("limit must be 1-1000, was 0");
+  }
+
+  @Test
+  void ofIncidentReturnsTheLinkedAlertsNewestFirst() {
+    List<StoredAlert> all = store.alerts().insertAll(List.of(alert("r", LOW, 1, 1L), alert("r", LOW, 2, 2L),
+        alert("r", HIGH, 3, 3L)));
+    long incident = store.incidents().create("t", LOW, null, null, "x").id();
+    store.incidents().linkAlert(incident, all.get(0).id(), "x");
+    store.incidents().linkAlert(incident, all.get(2).id(), "x");
+
+    assertThat(ids(store.alerts().ofIncident(incident, 10))).containsExactly(all.get(2).id(), all.get(0).id());
+    assertThat(ids(store.alerts().ofIncident(incident, 1))).containsExactly(all.get(2).id());
+    assertThat(store.alerts().ofIncident(999_999, 10)).isEmpty();
+  }
 }
