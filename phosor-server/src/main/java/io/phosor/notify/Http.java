@@ -60,7 +60,10 @@ final class Http {
         .build());
   }
 
-  /** The secrets of a URL: the whole URL and its path and query (where webhook URLs keep their secret). */
+  /**
+   * The secrets of a URL: the whole URL, its path and query, their long segments and values (webhook URLs keep
+   * their secret there).
+   */
   static List<String> secretsOf(URI url) {
     java.util.ArrayList<String> out = new java.util.ArrayList<>();
     out.add(url.toString());
@@ -69,7 +72,22 @@ final class Http {
     }
     if (url.getRawQuery() != null && !url.getRawQuery().isEmpty()) {
       out.add(url.getRawQuery());
+      for (String pair : url.getRawQuery().split("&")) {
+        String value = pair.substring(pair.indexOf('=') + 1);
+        if (value.length() >= 8) {
+          out.add(value); // e.g. the sig= of a Teams Workflows URL
+        }
+      }
     }
+    if (url.getRawPath() != null) {
+      for (String segment : url.getRawPath().split("/")) {
+        if (segment.length() >= 12) {
+          out.add(segment); // e.g. the token that ends a Slack webhook URL
+        }
+      }
+    }
+    // longest first, so that the whole URL is replaced before its parts
+    out.sort(java.util.Comparator.comparingInt(String::length).reversed());
     return out;
   }
 

@@ -58,7 +58,7 @@ final class Text {
   }
 
   /**
-   * Escapes the characters that Adaptive Card TextBlock markdown interprets ({@code * _ [ ] ( ) ` # > -} and the
+   * Escapes the characters that Adaptive Card TextBlock markdown interprets ({@code * _ [ ] ( ) ` # ~} and the
    * backslash), so user text shows as typed and cannot make a link.
    */
   static String markdown(String s) {
@@ -68,7 +68,7 @@ final class Text {
     StringBuilder b = new StringBuilder(s.length() + 8);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if ("\\*_[]()`#>~|".indexOf(c) >= 0) {
+      if ("\\*_[]()`#~".indexOf(c) >= 0) {
         b.append('\\');
       }
       b.append(c);
@@ -82,7 +82,10 @@ final class Text {
       return "";
     }
     String out = text;
-    for (String s : secrets) {
+    List<String> longestFirst = new java.util.ArrayList<>(secrets);
+    longestFirst.removeIf(java.util.Objects::isNull);
+    longestFirst.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    for (String s : longestFirst) {
       if (s != null && s.length() >= 4) {
         out = out.replace(s, "[redacted]");
       }
