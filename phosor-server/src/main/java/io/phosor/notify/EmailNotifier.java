@@ -207,7 +207,7 @@ final class EmailNotifier implements Notifier {
       boolean retryable = code == 0 || (code >= 400 && code < 500); // 4xx is a transient SMTP reply (RFC 5321 4.2.1)
       Address[] invalid = sf.getInvalidAddresses();
       String who = invalid != null && invalid.length > 0 ? " (" + invalid.length + " address(es) refused)" : "";
-      return new ActionFailure("email: not sent" + who + ": " + clean(e.getMessage()), retryable);
+      return new ActionFailure("email: not sent" + who + ": " + clean(e.getMessage()) + firstReply(sf), retryable);
     }
     String m = String.valueOf(e.getMessage());
     if (m.contains("STARTTLS")) {
@@ -233,6 +233,17 @@ final class EmailNotifier implements Notifier {
     // an SMTP reply outside a send (e.g. 421 at the greeting) is in the message; 4xx is transient
     boolean transientReply = m.matches("(?s)^\\s*4\\d\\d.*") || m.contains(" 421 ");
     return new ActionFailure("email: " + clean(m), transientReply);
+  }
+
+  /** The server's first refusal in the chain ("; 550 5.1.1 no such user"), or "". */
+  private String firstReply(MessagingException e) {
+    for (Exception x = e.getNextException(); x != null;
+        x = x instanceof MessagingException me ? me.getNextException() : null) {
+      if (x instanceof SMTPAddressFailedException || x instanceof SMTPSendFailedException) {
+        return "; " + clean(x.getMessage());
+      }
+    }
+    return "";
   }
 
   private static int replyCode(MessagingException e) {

@@ -1,0 +1,265 @@
+package io.phosor.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.phosor.config.ResponseConfig;
+import io.phosor.respond.ActionFailure;
+import io.phosor.testkit.ManualClock;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EmailNotifierTest {
+  static final String PASSWORD = "Sm7p-pa55-w0rd-xyz";
+
+  @RegisterExtension
+  static final GreenMailExtension GREENMAIL = new GreenMailExtension(
+      ServerSetup.dynamicPort(new ServerSetup[] {ServerSetupTest.SMTP, ServerSetupTest.SMTPS}))
+      .withConfiguration(GreenMailConfiguration.aConfig().withUser("phosor@example.com", "phosor", PASSWORD));
+
+  final ManualClock clock = new ManualClock(Instant.parse("2026-03-04T05:06:07Z"));
+
+  static ResponseConfig smtp(int port, String security, String... more) {
+    String[] base = {"PHOSOR_SMTP_HOST", "127.0.0.1", "PHOSOR_SMTP_PORT", Integer.toString(port),
+        "PHOSOR_SMTP_SECURITY", security, "PHOSOR_SMTP_FROM", "phosor@example.com",
+        "PHOSOR_SMTP_TO", "soc@example.com,oncall@example.com"};
+    String[] all = Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return Notices.config(all);
+  }
+
+  static int smtpPort() {
+    return GREENMAIL.getSmtp().getPort();
+  }
+
+  @Test
+  void sendsOnePlainTextMessageToEveryRecipientWithSubjectBodyAndMessageId() throws Exception {
+    String outcome = new EmailNotifier(smtp(smtpPort(), "none"), clock).send(Notices.incident());
+    assertThat(outcome).startsWith("email to 2 recipients: 250");
+    MimeMessage[] got = GREENMAIL.getReceivedMessages();
+    assertThat(got).hasSize(2); // one copy per recipient mailbox
+    MimeMessage m = got[0];
+    assertThat(Arrays.stream(m.getAllRecipients()).map(Address::toString))
+        .containsExactly("soc@example.com", "oncall@example.com");
+    assertThat(m.getFrom()[0].toString()).isEqualTo("phosor@example.com");
+    assertThat(m.getSubject()).isEqualTo("[Phosor][HIGH] SSH brute force from 203.0.113.7");
+    assertThat(m.getMessageID()).isEqualTo("<phosor-incident-42@example.com>");
+    assertThat(m.getHeader("Auto-Submitted")).containsExactly("auto-generated");
+    assertThat(m.getHeader("X-Phosor-Incident")).containsExactly("42");
+    assertThat(m.getSentDate().toInstant()).isEqualTo(clock.instant());
+    assertThat(m.getContentType()).startsWith("text/plain").containsIgnoringCase("charset=UTF-8");
+    String body = ((String) m.getContent()).replace("\r\n", "\n");
+    assertThat(body).startsWith("[HIGH] SSH brute force from 203.0.113.7\n\n")
+        .contains("Severity: HIGH\n", "Entity:   ip 203.0.113.7\n", "Rule:     ssh-brute-force\n",
+            "Tags:     attack.t1110, attack.credential_access\n", "Incident: #42\n",
+            "12 failed logins for root in 60 s\nfrom 203.0.113.7\n",
+            "Open in Phosor: https://phosor.example.com/#/incidents/42\n");
+  }
+
+  @Test
+  void aResolveRefersToItsTriggerSoMailClientsThreadThem() throws Exception {
+    new EmailNotifier(smtp(smtpPort(), "none"), clock).send(Notices.resolved());
+    MimeMessage m = GREENMAIL.getReceivedMessages()[0];
+    assertThat(m.getSubject()).isEqualTo("[Phosor][HIGH] Resolved: SSH brute force from 203.0.113.7");
+    assertThat(m.getMessageID()).isEqualTo("<phosor-incident-42.resolved@example.com>");
+    assertThat(m.getHeader("In-Reply-To")).containsExactly("<phosor-incident-42@example.com>");
+  }
+
+  @Test
+  void lineBreaksInUserTextCannotAddHeadersOrRecipients() throws Exception {
+    new EmailNotifier(smtp(smtpPort(), "none"), clock).send(Notices.hostile());
+    MimeMessage[] got = GREENMAIL.getReceivedMessages();
+    assertThat(got).hasSize(2);
+    MimeMessage m = got[0];
+    assertThat(m.getSubject()).doesNotContain("\r").doesNotContain("\n").startsWith("[Phosor][CRITICAL] <!channel>");
+    assertThat(m.getHeader("X-Injected")).isNull();
+    assertThat(m.getHeader("Bcc")).isNull();
+    assertThat(Arrays.stream(m.getAllRecipients()).map(Address::toString))
+        .containsExactly("soc@example.com", "oncall@example.com");
+    assertThat(m.getMessageID()).isEqualTo("<phosor-incident-43@example.com>");
+  }
+
+  @Test
+  void authenticatesWhenAUserIsSetAndAWrongPasswordIsNotRetriedNorShown() throws Exception {
+    String ok = new EmailNotifier(smtp(smtpPort(), "none", "PHOSOR_SMTP_USERNAME", "phosor", "PHOSOR_SMTP_PASSWORD",
+        PASSWORD), clock).send(Notices.incident());
+    assertThat(ok).startsWith("email to 2 recipients: 250");
+    assertThat(GREENMAIL.getReceivedMessages()).hasSize(2);
+
+    EmailNotifier wrong = new EmailNotifier(smtp(smtpPort(), "none", "PHOSOR_SMTP_USERNAME", "phosor",
+        "PHOSOR_SMTP_PASSWORD", "not-the-password-123"), clock);
+    ActionFailure f = catchThrowableOfType(ActionFailure.class, () -> wrong.send(Notices.incident()));
+    assertThat(f.retryable()).isFalse();
+    assertThat(f.getMessage()).contains("refused the user name or password").doesNotContain("not-the-password-123")
+        .doesNotContain(PASSWORD);
+    assertThat(GREENMAIL.getReceivedMessages()).hasSize(2);
+  }
+
+  @Test
+  void starttlsIsRequiredSoAServerWithoutItGetsNothingInPlainText() {
+    // GreenMail's SMTP server does not offer STARTTLS: the notifier must stop, not fall back to plain text
+    EmailNotifier n = new EmailNotifier(smtp(smtpPort(), "starttls"), clock);
+    ActionFailure f = catchThrowableOfType(ActionFailure.class, () -> n.send(Notices.incident()));
+    assertThat(f.retryable()).isFalse();
+    assertThat(f.getMessage()).contains("does not offer STARTTLS");
+    assertThat(GREENMAIL.getReceivedMessages()).isEmpty();
+  }
+
+  @Test
+  void implicitTlsDeliversToGreenMailsSmtpsServer() throws Exception {
+    // the test trusts GreenMail's self-signed certificate; production checks the certificate and the host name
+    EmailNotifier n = new EmailNotifier(smtp(GREENMAIL.getSmtps().getPort(), "tls"), clock,
+        Map.of("mail.smtp.ssl.socketFactory", trustAll().getSocketFactory(),
+            "mail.smtp.ssl.checkserveridentity", "false"));
+    assertThat(n.send(Notices.incident())).startsWith("email to 2 recipients: 250");
+    assertThat(GREENMAIL.getReceivedMessages()).hasSize(2);
+  }
+
+  @Test
+  void anUntrustedCertificateIsAFailureThatRetryingCannotFix() {
+    EmailNotifier n = new EmailNotifier(smtp(GREENMAIL.getSmtps().getPort(), "tls"), clock);
+    ActionFailure f = catchThrowableOfType(ActionFailure.class, () -> n.send(Notices.incident()));
+    assertThat(f.retryable()).isFalse();
+    assertThat(f.getMessage()).contains("certificate is not trusted");
+    assertThat(GREENMAIL.getReceivedMessages()).isEmpty();
+  }
+
+  @Test
+  void aRefusedConnectionIsRetryable() {
+    EmailNotifier n = new EmailNotifier(smtp(RecordingServer.closedPort(), "none"), clock);
+    ActionFailure f = catchThrowableOfType(ActionFailure.class, () -> n.send(Notices.incident()));
+    assertThat(f.retryable()).isTrue();
+    assertThat(f.getMessage()).contains("refused");
+  }
+
+  @Test
+  void aServerThatNeverGreetsIsCutOffAtTheTimeoutAndIsRetryable() throws Exception {
+    try (FakeSmtp silent = new FakeSmtp(null)) {
+      EmailNotifier n = new EmailNotifier(Notices.config("PHOSOR_SMTP_HOST", "127.0.0.1", "PHOSOR_SMTP_PORT",
+          Integer.toString(silent.port()), "PHOSOR_SMTP_SECURITY", "none", "PHOSOR_SMTP_TO", "soc@example.com",
+          "PHOSOR_RESPONSE_TIMEOUT_SECONDS", "1"), clock);
+      long start = System.nanoTime();
+      ActionFailure f = catchThrowableOfType(ActionFailure.class, () -> n.send(Notices.incident()));
+      assertThat(RecordingServer.elapsedSince(start)).isLessThan(Duration.ofSeconds(4));
+      assertThat(f.retryable()).isTrue();
+      assertThat(f.getMessage()).contains("timed out");
+    }
+  }
+
+  @Test
+  void aTransientRecipientRefusalIsRetryableAndAPermanentOneIsNot() throws Exception {
+    try (FakeSmtp busy = new FakeSmtp("450 4.2.1 mailbox busy")) {
+      ActionFailure f = catchThrowableOfType(ActionFailure.class,
+          () -> new EmailNotifier(smtp(busy.port(), "none"), clock).send(Notices.incident()));
+      assertThat(f.retryable()).isTrue();
+      assertThat(f.getMessage()).contains("450");
+    }
+    try (FakeSmtp unknown = new FakeSmtp("550 5.1.1 no such user")) {
+      ActionFailure f = catchThrowableOfType(ActionFailure.class,
+          () -> new EmailNotifier(smtp(unknown.port(), "none"), clock).send(Notices.incident()));
+      assertThat(f.retryable()).isFalse();
+      assertThat(f.getMessage()).contains("550");
+    }
+  }
+
+  private static SSLContext trustAll() throws Exception {
+    TrustManager[] all = {new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    }};
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, all, new SecureRandom());
+    return ctx;
+  }
+
+  /**
+   * A scripted SMTP server for what GreenMail cannot do: never greet ({@code rcptReply} null), or answer RCPT TO
+   * with a given reply.
+   */
+  static final class FakeSmtp implements AutoCloseable {
+    private final ServerSocket server;
+    private final List<Socket> clients = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    FakeSmtp(String rcptReply) throws Exception {
+      server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+      thread = Thread.ofVirtual().start(() -> {
+        try {
+          while (true) {
+            Socket s = server.accept();
+            clients.add(s);
+            if (rcptReply != null) {
+              Thread.ofVirtual().start(() -> converse(s, rcptReply));
+            }
+          }
+        } catch (Exception closed) {
+          // the test is over
+        }
+      });
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private static void converse(Socket s, String rcptReply) {
+      try (s) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        OutputStream out = s.getOutputStream();
+        out.write("220 fake ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+        for (String line; (line = in.readLine()) != null; ) {
+          String cmd = line.toUpperCase(java.util.Locale.ROOT);
+          String reply = cmd.startsWith("EHLO") ? "250 fake" : cmd.startsWith("RCPT") ? rcptReply
+              : cmd.startsWith("QUIT") ? "221 bye" : "250 OK";
+          out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          if (cmd.startsWith("QUIT")) {
+            return;
+          }
+        }
+      } catch (Exception e) {
+        // the client went away
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.close();
+      for (Socket s : clients) {
+        s.close();
+      }
+      thread.join(2000);
+    }
+  }
+}
