@@ -210,12 +210,12 @@ final class EmailNotifier implements Notifier {
       return new ActionFailure("email: not sent" + who + ": " + clean(e.getMessage()) + firstReply(sf), retryable);
     }
     String m = String.valueOf(e.getMessage());
-    if (m.contains("STARTTLS")) {
-      return new ActionFailure("email: the SMTP server does not offer STARTTLS, which PHOSOR_SMTP_SECURITY=starttls "
-          + "requires (nothing was sent in plain text)", false);
-    }
     if (hasCause(e, CertificateException.class)) {
       return new ActionFailure("email: the SMTP server's TLS certificate is not trusted", false);
+    }
+    if (m.contains("STARTTLS is required")) {
+      return new ActionFailure("email: the SMTP server does not offer STARTTLS, which PHOSOR_SMTP_SECURITY=starttls "
+          + "requires (nothing was sent in plain text)", false);
     }
     if (hasCause(e, SocketTimeoutException.class)) {
       return new ActionFailure("email: the SMTP server did not answer within " + Text.seconds(config.actionTimeout())

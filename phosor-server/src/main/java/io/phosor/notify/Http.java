@@ -103,6 +103,15 @@ final class Http {
     }
   }
 
+  /** A JSON object with its keys in the order given (key, value, key, value, ...); values may be null. */
+  static Map<String, Object> obj(Object... keysAndValues) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
   /** JSON for a request body. */
   static String json(Object value) {
     try {

@@ -91,7 +91,7 @@ final class PagerDutyNotifier implements Notifier {
     if (n.link() != null) {
       m.put("client", "Phosor");
       m.put("client_url", n.link().toString());
-      m.put("links", List.of(Map.of("href", n.link().toString(), "text",
+      m.put("links", List.of(Http.obj("href", n.link().toString(), "text",
           n.incidentId() != null ? "Phosor incident #" + n.incidentId() : "Open in Phosor")));
     }
     return m;

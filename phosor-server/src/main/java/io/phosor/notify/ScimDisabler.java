@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * disable_account through a SCIM 2.0 service provider (RFC 7644): finds the user with
@@ -66,8 +65,8 @@ final class ScimDisabler implements AccountDisabler {
     if (user.path("active").isBoolean() && !user.path("active").booleanValue()) {
       return "SCIM user " + shownId + " already inactive (not changed)";
     }
-    String patch = Http.json(Map.of("schemas", List.of(PATCH_OP),
-        "Operations", List.of(Map.of("op", "replace", "path", "active", "value", false))));
+    String patch = Http.json(Http.obj("schemas", List.of(PATCH_OP),
+        "Operations", List.of(Http.obj("op", "replace", "path", "active", "value", false))));
     HttpRequest request = http.request(URI.create(base + "/Users/" + pathSegment(id)))
         .header("Authorization", authorization)
         .header("Accept", SCIM_JSON)

@@ -43,7 +43,7 @@ final class SlackNotifier implements Notifier {
   static Map<String, Object> payload(Notice n) {
     String title = (n.resolve() ? "Resolved: " : "") + Text.oneLine(n.title(), 500);
     List<Object> blocks = new ArrayList<>();
-    blocks.add(Map.of("type", "header", "text", plain(Text.cut(title, 150))));
+    blocks.add(Http.obj("type", "header", "text", plain(Text.cut(title, 150))));
     List<Object> fields = new ArrayList<>();
     fields.add(mrkdwn("*Severity*\n" + Text.severity(n.severity())));
     String entity = Text.entity(n.entityType(), n.entityValue());
@@ -59,18 +59,18 @@ final class SlackNotifier implements Notifier {
     if (n.incidentId() != null) {
       fields.add(mrkdwn("*Incident*\n#" + n.incidentId()));
     }
-    blocks.add(Map.of("type", "section", "fields", fields));
+    blocks.add(Http.obj("type", "section", "fields", fields));
     if (n.summary() != null && !n.summary().isBlank()) {
-      blocks.add(Map.of("type", "section", "text", mrkdwn(Text.cut(Text.slack(n.summary().strip()), 2900))));
+      blocks.add(Http.obj("type", "section", "text", mrkdwn(Text.cut(Text.slack(n.summary().strip()), 2900))));
     }
     String at = n.at() == null ? "" : " · " + n.at();
-    blocks.add(Map.of("type", "context", "elements", List.of(mrkdwn("Phosor" + at))));
+    blocks.add(Http.obj("type", "context", "elements", List.of(mrkdwn("Phosor" + at))));
     if (n.link() != null) {
       Map<String, Object> button = new LinkedHashMap<>();
       button.put("type", "button");
       button.put("text", plain("Open in Phosor"));
       button.put("url", n.link().toString());
-      blocks.add(Map.of("type", "actions", "elements", List.of(button)));
+      blocks.add(Http.obj("type", "actions", "elements", List.of(button)));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("text", Text.cut(Text.slack(title), 3000));
@@ -79,10 +79,10 @@ final class SlackNotifier implements Notifier {
   }
 
   private static Map<String, Object> plain(String text) {
-    return Map.of("type", "plain_text", "text", text.isEmpty() ? "(no title)" : text, "emoji", false);
+    return Http.obj("type", "plain_text", "text", text.isEmpty() ? "(no title)" : text, "emoji", false);
   }
 
   private static Map<String, Object> mrkdwn(String text) {
-    return Map.of("type", "mrkdwn", "text", text);
+    return Http.obj("type", "mrkdwn", "text", text);
   }
 }

@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Microsoft Teams incoming webhook: POSTs an Adaptive Card (version 1.4) in the "message" envelope
@@ -20,6 +23,8 @@ import java.util.Map;
  */
 final class TeamsNotifier implements Notifier {
   static final String CARD = "application/vnd.microsoft.card.adaptive";
+  /** The status inside a connector's "delivery failed" answer. */
+  private static final Pattern INNER_STATUS = Pattern.compile("HTTP error (\\d{3})");
 
   private final URI url;
   private final Http http;
@@ -39,6 +44,14 @@ final class TeamsNotifier implements Notifier {
     String body = Http.json(payload(n));
     Http.Answer a = http.send(http.request(url).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    // the older connector webhooks answer 200 with an error text when Teams itself failed, e.g. "Webhook message
+    // delivery failed with error: Microsoft Teams endpoint returned HTTP error 429 with ContextId ..."
+    if (a.body().toLowerCase(Locale.ROOT).contains("delivery failed")) {
+      Matcher m = INNER_STATUS.matcher(a.body());
+      boolean retryable = m.find() && Http.retryable(Integer.parseInt(m.group(1)));
+      throw new ActionFailure(http.scrub("Teams webhook: HTTP " + a.status() + " but " + Text.oneLine(a.body(), 300)),
+          retryable);
+    }
     return "Teams: HTTP " + a.status();
   }
 
@@ -71,9 +84,9 @@ final class TeamsNotifier implements Notifier {
     if (n.at() != null) {
       facts.add(fact("Time", n.at().toString()));
     }
-    body.add(Map.of("type", "FactSet", "facts", facts));
+    body.add(Http.obj("type", "FactSet", "facts", facts));
     if (n.summary() != null && !n.summary().isBlank()) {
-      body.add(Map.of("type", "TextBlock", "text", Text.markdown(Text.cut(n.summary().strip(), 4000)), "wrap", true));
+      body.add(Http.obj("type", "TextBlock", "text", Text.markdown(Text.cut(n.summary().strip(), 4000)), "wrap", true));
     }
     Map<String, Object> card = new LinkedHashMap<>();
     card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
@@ -81,7 +94,7 @@ final class TeamsNotifier implements Notifier {
     card.put("version", "1.4");
     card.put("body", body);
     if (n.link() != null) {
-      card.put("actions", List.of(Map.of("type", "Action.OpenUrl", "title", "Open in Phosor", "url",
+      card.put("actions", List.of(Http.obj("type", "Action.OpenUrl", "title", "Open in Phosor", "url",
           n.link().toString())));
     }
     Map<String, Object> attachment = new LinkedHashMap<>();
@@ -106,6 +119,6 @@ final class TeamsNotifier implements Notifier {
   }
 
   private static Map<String, Object> fact(String title, String value) {
-    return Map.of("title", title, "value", value);
+    return Http.obj("title", title, "value", value);
   }
 }

@@ -80,6 +80,19 @@ class TeamsNotifierTest extends HttpIntegrationContract {
   }
 
   @Test
+  void aConnectorThatAnswers200WithADeliveryFailureIsAFailureRetryableWhenThrottled() {
+    server.then(Reply.text(200, "Webhook message delivery failed with error: Microsoft Teams endpoint returned "
+        + "HTTP error 429 with ContextId tcid=0,server=msgapi-production"));
+    ActionFailure throttled = failure();
+    assertThat(throttled.retryable()).isTrue();
+    assertThat(throttled.getMessage()).contains("HTTP error 429");
+
+    server.then(Reply.text(200, "Webhook message delivery failed with error: Microsoft Teams endpoint returned "
+        + "HTTP error 400 with ContextId tcid=0"));
+    assertThat(failure().retryable()).isFalse();
+  }
+
+  @Test
   void aResolveIsGreenAndSaysResolved() throws Exception {
     JsonNode heading = sent(Notices.resolved()).path("attachments").get(0).path("content").path("body").get(0);
     assertThat(heading.path("text").asText()).startsWith("Resolved: ");
