@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -27,7 +28,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
@@ -186,6 +189,30 @@ class EmailNotifierTest {
     }
   }
 
+  @Test
+  void starttlsUpgradesTheSessionBeforeAnythingIsSent() throws Exception {
+    // GreenMail has no STARTTLS, so a scripted server with GreenMail's test certificate offers it
+    KeyStore ks = new com.icegreen.greenmail.util.DummySSLServerSocketFactory().getKeyStore();
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(kmf.getKeyManagers(), null, null);
+    try (FakeSmtp relay = new FakeSmtp("250 2.1.5 OK", serverTls)) {
+      EmailNotifier n = new EmailNotifier(smtp(relay.port(), "starttls"), clock,
+          Map.of("mail.smtp.ssl.socketFactory", trustAll().getSocketFactory(),
+              "mail.smtp.ssl.checkserveridentity", "false"));
+      assertThat(n.send(Notices.incident())).isEqualTo("email to 2 recipients: 250 2.0.0 queued as FAKE1");
+      List<FakeSmtp.Command> cmds = relay.commands();
+      assertThat(cmds.get(0).line()).startsWith("EHLO");
+      assertThat(cmds.get(1).line()).isEqualTo("STARTTLS");
+      // everything after STARTTLS, from the second EHLO to the message, went over TLS
+      assertThat(cmds.subList(2, cmds.size())).allMatch(FakeSmtp.Command::tls);
+      assertThat(cmds).extracting(FakeSmtp.Command::line)
+          .contains("MAIL FROM:<phosor@example.com>", "RCPT TO:<soc@example.com>", "RCPT TO:<oncall@example.com>",
+              "> Subject: [Phosor][HIGH] SSH brute force from 203.0.113.7");
+    }
+  }
+
   private static SSLContext trustAll() throws Exception {
     TrustManager[] all = {new X509TrustManager() {
       @Override
@@ -205,15 +232,27 @@ class EmailNotifierTest {
   }
 
   /**
-   * A scripted SMTP server for what GreenMail cannot do: never greet ({@code rcptReply} null), or answer RCPT TO
-   * with a given reply.
+   * A scripted SMTP server for what GreenMail cannot do: never greet ({@code rcptReply} null), answer RCPT TO
+   * with a given reply, or offer STARTTLS (when {@code tls} is set). Records each command and whether it came
+   * over TLS.
    */
   static final class FakeSmtp implements AutoCloseable {
+    record Command(String line, boolean tls) {}
+
     private final ServerSocket server;
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
+    private final List<Command> commands = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    private final String rcptReply;
+    private final SSLContext tls;
 
     FakeSmtp(String rcptReply) throws Exception {
+      this(rcptReply, null);
+    }
+
+    FakeSmtp(String rcptReply, SSLContext tls) throws Exception {
+      this.rcptReply = rcptReply;
+      this.tls = tls;
       server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
       thread = Thread.ofVirtual().start(() -> {
         try {
@@ -221,7 +260,7 @@ class EmailNotifierTest {
             Socket s = server.accept();
             clients.add(s);
             if (rcptReply != null) {
-              Thread.ofVirtual().start(() -> converse(s, rcptReply));
+              Thread.ofVirtual().start(() -> converse(s));
             }
           }
         } catch (Exception closed) {
@@ -234,23 +273,65 @@ class EmailNotifierTest {
       return server.getLocalPort();
     }
 
-    private static void converse(Socket s, String rcptReply) {
-      try (s) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+    List<Command> commands() {
+      return List.copyOf(commands);
+    }
+
+    private void converse(Socket plain) {
+      Socket s = plain;
+      boolean secure = false;
+      try {
+        BufferedReader in = reader(s);
         OutputStream out = s.getOutputStream();
-        out.write("220 fake ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+        write(out, "220 fake ESMTP");
         for (String line; (line = in.readLine()) != null; ) {
+          commands.add(new Command(line, secure));
           String cmd = line.toUpperCase(java.util.Locale.ROOT);
-          String reply = cmd.startsWith("EHLO") ? "250 fake" : cmd.startsWith("RCPT") ? rcptReply
-              : cmd.startsWith("QUIT") ? "221 bye" : "250 OK";
-          out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
-          if (cmd.startsWith("QUIT")) {
+          if (cmd.startsWith("EHLO")) {
+            write(out, tls != null && !secure ? "250-fake\r\n250 STARTTLS" : "250 fake");
+          } else if (cmd.startsWith("STARTTLS")) {
+            write(out, "220 2.0.0 ready to start TLS");
+            SSLSocket t = (SSLSocket) tls.getSocketFactory().createSocket(s, null, s.getPort(), true);
+            t.setUseClientMode(false);
+            t.startHandshake();
+            s = t;
+            clients.add(t);
+            secure = true;
+            in = reader(s);
+            out = s.getOutputStream();
+          } else if (cmd.startsWith("RCPT")) {
+            write(out, rcptReply);
+          } else if (cmd.equals("DATA")) {
+            write(out, "354 go ahead");
+            for (String data; (data = in.readLine()) != null && !data.equals("."); ) {
+              commands.add(new Command("> " + data, secure));
+            }
+            write(out, "250 2.0.0 queued as FAKE1");
+          } else if (cmd.startsWith("QUIT")) {
+            write(out, "221 bye");
             return;
+          } else {
+            write(out, "250 OK");
           }
         }
       } catch (Exception e) {
         // the client went away
+      } finally {
+        try {
+          s.close();
+        } catch (Exception ignored) {
+          // closing anyway
+        }
       }
+    }
+
+    private static BufferedReader reader(Socket s) throws java.io.IOException {
+      return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void write(OutputStream out, String reply) throws java.io.IOException {
+      out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
     }
 
     @Override
