@@ -169,7 +169,7 @@ final class Http {
     if (a.status() >= 300 && a.status() < 400) {
       m.append(" (redirects are not followed; check the URL)");
     } else if (a.status() == 401 || a.status() == 403) {
-      m.append(" (the credentials were refused)");
+      m.append(" (refused: check the token, password or permissions)");
     }
     String retryAfter = a.headers().firstValue("Retry-After").orElse(null);
     if (retryAfter != null && a.status() == 429) {

@@ -51,6 +51,9 @@ final class Signer {
 
   /** A header-safe delivery id: printable ASCII only, at most 200 characters. */
   static String deliveryId(String key) {
+    if (key == null || key.isEmpty()) {
+      return "phosor";
+    }
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < key.length() && b.length() < 200; i++) {
       char c = key.charAt(i);

@@ -145,7 +145,7 @@ class ScimDisablerTest extends HttpIntegrationContract {
     server.then(list(user("u-1", "alice", true)), Reply.json(401, "{\"detail\":\"bad token " + TOKEN + "\"}"));
     ActionFailure refused = catchThrowableOfType(ActionFailure.class, () -> disabler().disable("alice", null));
     assertThat(refused.retryable()).isFalse();
-    assertThat(refused.getMessage()).contains("HTTP 401").contains("credentials were refused");
+    assertThat(refused.getMessage()).contains("HTTP 401").contains("check the token");
     assertNoSecret(refused.getMessage());
   }
 
