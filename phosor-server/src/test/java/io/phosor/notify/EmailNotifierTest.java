@@ -335,12 +335,16 @@ class EmailNotifierTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       server.close();
       for (Socket s : clients) {
         s.close();
       }
-      thread.join(2000);
+      try {
+        thread.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
