@@ -143,12 +143,15 @@ class EmailNotifierTest {
   }
 
   @Test
-  void anUntrustedCertificateIsAFailureThatRetryingCannotFix() {
-    EmailNotifier n = new EmailNotifier(smtp(GREENMAIL.getSmtps().getPort(), "tls"), clock);
-    ActionFailure f = catchThrowableOfType(ActionFailure.class, () -> n.send(Notices.incident()));
-    assertThat(f.retryable()).isFalse();
-    assertThat(f.getMessage()).contains("certificate is not trusted");
-    assertThat(GREENMAIL.getReceivedMessages()).isEmpty();
+  void anUntrustedCertificateIsAFailureThatRetryingCannotFix() throws Exception {
+    // a scripted implicit-TLS server with GreenMail's self-signed certificate, which the JVM does not trust
+    try (FakeSmtp untrusted = new FakeSmtp("250 OK", greenMailCertificate(), true)) {
+      EmailNotifier n = new EmailNotifier(smtp(untrusted.port(), "tls"), clock);
+      ActionFailure f = catchThrowableOfType(ActionFailure.class, () -> n.send(Notices.incident()));
+      assertThat(f.retryable()).isFalse();
+      assertThat(f.getMessage()).contains("certificate is not trusted");
+      assertThat(untrusted.commands()).isEmpty();
+    }
   }
 
   @Test
@@ -192,12 +195,7 @@ class EmailNotifierTest {
   @Test
   void starttlsUpgradesTheSessionBeforeAnythingIsSent() throws Exception {
     // GreenMail has no STARTTLS, so a scripted server with GreenMail's test certificate offers it
-    KeyStore ks = new com.icegreen.greenmail.util.DummySSLServerSocketFactory().getKeyStore();
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "changeit".toCharArray());
-    SSLContext serverTls = SSLContext.getInstance("TLS");
-    serverTls.init(kmf.getKeyManagers(), null, null);
-    try (FakeSmtp relay = new FakeSmtp("250 2.1.5 OK", serverTls)) {
+    try (FakeSmtp relay = new FakeSmtp("250 2.1.5 OK", greenMailCertificate())) {
       EmailNotifier n = new EmailNotifier(smtp(relay.port(), "starttls"), clock,
           Map.of("mail.smtp.ssl.socketFactory", trustAll().getSocketFactory(),
               "mail.smtp.ssl.checkserveridentity", "false"));
@@ -211,6 +209,16 @@ class EmailNotifierTest {
           .contains("MAIL FROM:<phosor@example.com>", "RCPT TO:<soc@example.com>", "RCPT TO:<oncall@example.com>",
               "> Subject: [Phosor][HIGH] SSH brute force from 203.0.113.7");
     }
+  }
+
+  /** A server-side TLS context with GreenMail's self-signed test certificate. */
+  private static SSLContext greenMailCertificate() throws Exception {
+    KeyStore ks = new com.icegreen.greenmail.util.DummySSLServerSocketFactory().getKeyStore();
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    return ctx;
   }
 
   private static SSLContext trustAll() throws Exception {
@@ -251,9 +259,15 @@ class EmailNotifierTest {
     }
 
     FakeSmtp(String rcptReply, SSLContext tls) throws Exception {
+      this(rcptReply, tls, false);
+    }
+
+    /** With {@code implicitTls}, TLS from the first byte (like port 465) instead of STARTTLS. */
+    FakeSmtp(String rcptReply, SSLContext tls, boolean implicitTls) throws Exception {
       this.rcptReply = rcptReply;
-      this.tls = tls;
-      server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+      this.tls = implicitTls ? null : tls;
+      server = implicitTls ? tls.getServerSocketFactory().createServerSocket(0, 5, InetAddress.getLoopbackAddress())
+          : new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
       thread = Thread.ofVirtual().start(() -> {
         try {
           while (true) {
