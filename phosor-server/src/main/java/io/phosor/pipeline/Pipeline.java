@@ -58,6 +58,7 @@ public final class Pipeline {
   private final Thread worker;
   private final Counter journalErrors;
   private final Timer batchTimer;
+  private volatile EventEnricher enricher;
   private volatile boolean accepting = true;
   private volatile boolean running = true;
   private volatile String stalled;
@@ -89,6 +90,11 @@ public final class Pipeline {
   /** Adds a sink that receives journaled events. */
   public void addSink(EventSink sink) {
     sinks.add(sink);
+  }
+
+  /** Sets the enricher that runs on each event after redaction, before the journal (null: none). */
+  public void enrichWith(EventEnricher enricher) {
+    this.enricher = enricher;
   }
 
   /** Starts the processing thread. */
@@ -256,6 +262,14 @@ public final class Pipeline {
       }
     }
     Map<PiiType, Integer> found = redactor.redact(e);
+    EventEnricher en = enricher;
+    if (en != null) {
+      try {
+        en.enrich(e);
+      } catch (RuntimeException ex) {
+        LOG.error("event enricher failed on an event from {}: {}", in.source(), ex.toString());
+      }
+    }
     if (in.counters() != null) {
       if (e.parseFailed()) {
         in.counters().parseFailure();

@@ -54,6 +54,7 @@ import io.phosor.health.Health;
 import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
+import io.phosor.intel.Intel;
 import io.phosor.journal.Journal;
 import io.phosor.live.LiveFeed;
 import io.phosor.live.LiveSettings;
@@ -107,6 +108,7 @@ public final class PhosorServer implements AutoCloseable {
   private final AuditTrail audit;
   private final SecurityCounts securityCounts;
   private final LiveFeed live;
+  private final Intel intel;
   private int httpPort;
   private volatile boolean closed;
 
@@ -243,6 +245,12 @@ public final class PhosorServer implements AutoCloseable {
     new DetectRoutes(mapper, catalog::rules).register(http.app());
     new AuditRoutes(audit).register(http.app());
     PlannedRoutes.register(http.app());
+    // threat intelligence: indicator files, the ingest hook (threat.indicator.*), alert enrichment, /api/intel
+    this.intel = new Intel(config.response(), data, store.alerts(), live, audit, registry, clock);
+    pipeline.enrichWith(intel.eventEnricher());
+    alerts.addListener(intel::onAlerts);
+    intel.register(http.app());
+    health.register("intel", intel::health);
     if (indexing != null) {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
@@ -347,6 +355,7 @@ public final class PhosorServer implements AutoCloseable {
         s.indexing.start();
       }
       s.live.start();
+      s.intel.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -457,6 +466,11 @@ public final class PhosorServer implements AutoCloseable {
     return live;
   }
 
+  /** Threat intelligence: indicator files, reputation look-ups, alert enrichment. */
+  public Intel intel() {
+    return intel;
+  }
+
   /** The per-source counters. */
   public SourceStats stats() {
     return stats;
@@ -488,6 +502,7 @@ public final class PhosorServer implements AutoCloseable {
     if (indexing != null) {
       indexing.close(config.shutdownTimeout());
     }
+    intel.close();
     live.close();
     storeWatch.close();
     store.close();
