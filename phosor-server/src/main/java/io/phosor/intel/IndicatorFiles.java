@@ -174,7 +174,7 @@ final class IndicatorFiles implements AutoCloseable {
     try {
       if (s.size > maxFileBytes) {
         throw new IndicatorFileException(s.name, 0, "the file is " + s.size + " bytes, more than the "
-            + (maxFileBytes >> 20) + " MiB limit for one indicator file");
+            + limitText(maxFileBytes) + " limit for one indicator file");
       }
       FileEntries entries;
       try (InputStream in = Files.newInputStream(p)) {
@@ -262,6 +262,10 @@ final class IndicatorFiles implements AutoCloseable {
 
   private final java.util.Set<String> loggedOverLimit = new java.util.HashSet<>();
 
+  static String limitText(long bytes) {
+    return bytes >= (1 << 20) ? (bytes >> 20) + " MiB" : bytes + " bytes";
+  }
+
   /** Every file's state: entries, when loaded, its error. */
   List<Map<String, Object>> status() {
     return status;
@@ -335,7 +339,7 @@ final class IndicatorFiles implements AutoCloseable {
     private void count(int n) {
       read += n;
       if (read > max) {
-        throw new IndicatorFileException(name, 0, "the file grew past the " + (max >> 20) + " MiB limit while it "
+        throw new IndicatorFileException(name, 0, "the file grew past the " + limitText(max) + " limit while it "
             + "was read");
       }
     }

@@ -168,8 +168,8 @@ final class IndicatorParsers {
         if (!it.hasNextValue()) {
           break;
         }
+        lineNo = it.getCurrentLocation().getLineNr(); // at the start of the row
         Map<String, String> row = it.nextValue();
-        lineNo = it.getCurrentLocation().getLineNr();
         if (header == null) {
           header = (CsvSchema) it.getParser().getSchema();
           for (CsvSchema.Column c : header) {
