@@ -20,7 +20,7 @@ class IndicatorIndexTest {
   void lookUpsAgreeWithAPlainScanForRandomIpv4AndIpv6Blocks() {
     long seed = System.nanoTime();
     Random r = new Random(seed);
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 8; round++) {
       List<Ref> all = new ArrayList<>();
       List<FileEntries> files = new ArrayList<>();
       for (int f = 0; f < 1 + r.nextInt(3); f++) {
@@ -38,7 +38,7 @@ class IndicatorIndexTest {
       IndicatorIndex idx = IndicatorIndex.build(files);
       assertThat(idx.size()).isEqualTo(all.size());
       long[] scratch = new long[2];
-      for (int q = 0; q < 3000; q++) {
+      for (int q = 0; q < 1500; q++) {
         Ip.Block ip = randomAddress(r, all);
         Set<String> expected = new HashSet<>();
         for (Ref ref : all) {
