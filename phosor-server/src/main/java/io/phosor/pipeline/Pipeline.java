@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest pipeline: sources put messages in one bounded queue; one thread takes them in batches,
- * parses, normalizes and redacts them, appends them to the journal, forces the journal to disk once
- * per batch (group commit), acknowledges the senders, and hands the journaled events to the sinks.
+ * parses, normalizes, redacts and enriches them (threat-intelligence tags), appends them to the journal,
+ * forces the journal to disk once per batch (group commit), acknowledges the senders, and hands the
+ * journaled events to the sinks.
  * The queue is bounded in events, not batches: when it is full, {@link #offer} and {@link #submit}
  * refuse and the source applies its policy (UDP drops and counts, TCP stops reading, HTTP answers 503).
  */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.phosor.auth.Role;
+import io.phosor.live.FeedClient;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
@@ -68,7 +69,9 @@ class IntelEndToEndTest {
     Files.writeString(intel.resolve("tor-exits.txt"), "# Tor exit nodes\n185.220.101.0/24 ; Tor exit range\n");
     Map<String, String> env = Map.of("PHOSOR_ABUSEIPDB_KEY", KEY,
         "PHOSOR_ABUSEIPDB_URL", "http://127.0.0.1:" + abuse.getAddress().getPort());
-    try (TestServer t = TestServer.start(data, env)) {
+    try (TestServer t = TestServer.start(data, env);
+        FeedClient feed = FeedClient.connect(t.server().httpPort(), t.server().apiToken())) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> !feed.ofType("hello").isEmpty());
       HttpResponse<String> sent = t.post("/api/webhook/app", TestServer.ingest(),
           "{\"message\": \"login page visited\", \"src_ip\": \"" + BAD + "\"}\n"
               + "{\"message\": \"login page visited\", \"src_ip\": \"185.220.102.1\"}");
@@ -91,6 +94,11 @@ class IntelEndToEndTest {
       assertThat(requests).containsExactly("ipAddress=" + BAD + "&maxAgeInDays=90 key=" + KEY);
       JsonNode one = JSON.readTree(t.get("/api/alerts/" + alert.get("id").asLong(), t.admin()).body());
       assertThat(one.get("enrichment")).isEqualTo(alert.get("enrichment"));
+      // the live feed: the alert when stored, then again with its enrichment
+      await().atMost(Duration.ofSeconds(5)).until(() -> !feed.ofType("alert_enriched").isEmpty());
+      JsonNode pushed = feed.ofType("alert_enriched").stream()
+          .filter(m -> m.get("data").get("id").asLong() == alert.get("id").asLong()).findFirst().orElseThrow();
+      assertThat(pushed.get("data").get("enrichment")).isEqualTo(alert.get("enrichment"));
 
       // the journaled event carries the tag the rule matched; the unlisted address does not
       await().atMost(Duration.ofSeconds(10)).until(() -> search(t, "threat.indicator.source:\"tor-exits.txt\"").size() == 1);
