@@ -302,7 +302,7 @@ final class IndicatorFiles implements AutoCloseable {
   @Override
   public void close() {
     if (timer != null) {
-      timer.shutdownNow();
+      timer.shutdown(); // not shutdownNow: an interrupt would close a file channel being read
     }
   }
 

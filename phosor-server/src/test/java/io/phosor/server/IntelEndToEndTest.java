@@ -117,10 +117,16 @@ class IntelEndToEndTest {
       assertThat(requests).hasSize(1);
       assertThat(t.get("/api/intel/ip/" + BAD, t.login(Role.VIEWER)).statusCode()).isEqualTo(403);
       assertThat(t.get("/api/intel/ip/not-an-ip", analyst).statusCode()).isEqualTo(400);
+      JsonNode v6 = JSON.readTree(t.get("/api/intel/ip/2001:db8::1", analyst).body());
+      assertThat(v6.get("public").asBoolean()).isFalse();
+      assertThat(v6.get("abuseipdb").get("status").asText()).as("documentation range: never sent").isEqualTo("not_sent");
+      assertThat(requests).hasSize(1);
       JsonNode audit = JSON.readTree(t.get("/api/audit?action=intel.lookup", t.admin()).body()).get("entries");
-      assertThat(audit).isNotEmpty();
-      assertThat(audit.get(0).get("actor").asText()).isEqualTo("analyst");
-      assertThat(audit.get(0).get("target").asText()).isEqualTo(BAD);
+      assertThat(audit).as("the two successful look-ups, newest first").hasSize(2);
+      assertThat(audit.get(1).get("actor").asText()).isEqualTo("analyst");
+      assertThat(audit.get(1).get("target").asText()).isEqualTo(BAD);
+      assertThat(audit.get(1).get("detail").get("abuseipdb").asText()).isEqualTo("cached");
+      assertThat(audit.get(0).get("target").asText()).isEqualTo("2001:db8::1");
       assertThat(audit.toString()).doesNotContain(KEY);
 
       // the sources: the file, its entries; a bad file degrades health and keeps the good ones
