@@ -1,5 +1,6 @@
 package io.phosor.alert;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.phosor.api.ApiException;
@@ -102,7 +103,7 @@ public final class AlertRoutes {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
-  /** The stored alert as JSON: the engine's alert shape plus id, status and who/when. */
+  /** The stored alert as JSON: the engine's alert shape plus id, status, who/when and the enrichment (or null). */
   public static Map<String, Object> toJson(StoredAlert s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", s.id());
@@ -113,6 +114,8 @@ public final class AlertRoutes {
     m.put("acknowledged_at", s.acknowledgedAt() == null ? null : s.acknowledgedAt().toString());
     m.put("resolved_by", s.resolvedBy());
     m.put("resolved_at", s.resolvedAt() == null ? null : s.resolvedAt().toString());
+    // stored as a JSON object (Alerts.enrich checks it): written as it is, not re-parsed
+    m.put("enrichment", s.enrichment() == null ? null : new RawValue(s.enrichment()));
     return m;
   }
 }

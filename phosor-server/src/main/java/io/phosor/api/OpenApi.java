@@ -144,7 +144,11 @@ public final class OpenApi {
       op("GET", "/api/audit", "audit", Role.ADMIN, "Audit entries, newest first").params(
           q("actor", "string", "who"), q("action", "string", "exact, or a prefix ending in *"),
           q("outcome", "string", "exact, or 4xx"), FROM, TO, LIMIT, BEFORE),
-      op("WS", "/ws/events", "live", Role.VIEWER, "Live feed: alerts, incident changes, stats and sampled events; "
+      op("GET", "/api/intel/ip/{ip}", "intel", Role.ANALYST, "Local indicator matches and AbuseIPDB/OTX reputation of "
+          + "one address (may spend remote look-ups; audited)"),
+      op("GET", "/api/intel/sources", "intel", Role.VIEWER, "Indicator files: entries, last reload, errors; remote "
+          + "services"),
+      op("WS", "/ws/events", "live", Role.VIEWER, "Live feed: alerts, alert enrichment, incident changes, stats and sampled events; "
           + "the token comes as the subprotocols [\"phosor\", \"<token>\"]"),
       op("GET", "/api/live/clients", "live", Role.ADMIN, "Connected live-feed clients"),
       op("GET", "/api/incidents", "incidents", Role.VIEWER, "Incidents, newest first").params(LIMIT,

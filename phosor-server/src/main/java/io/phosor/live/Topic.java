@@ -13,7 +13,9 @@ enum Topic {
   /** The {@code /api/stats} figures, every few seconds. */
   STATS,
   /** A sample of the journaled events. */
-  EVENT;
+  EVENT,
+  /** An alert after its addresses were enriched with threat intelligence (published by the intel feature). */
+  ALERT_ENRICHED;
 
   /** Every topic: what a client gets until it chooses. */
   static final int ALL = (1 << values().length) - 1;

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest pipeline: sources put messages in one bounded queue; one thread takes them in batches,
- * parses, normalizes and redacts them, appends them to the journal, forces the journal to disk once
- * per batch (group commit), acknowledges the senders, and hands the journaled events to the sinks.
+ * parses, normalizes, redacts and enriches them (threat-intelligence tags), appends them to the journal,
+ * forces the journal to disk once per batch (group commit), acknowledges the senders, and hands the
+ * journaled events to the sinks.
  * The queue is bounded in events, not batches: when it is full, {@link #offer} and {@link #submit}
  * refuse and the source applies its policy (UDP drops and counts, TCP stops reading, HTTP answers 503).
  */
@@ -58,6 +59,7 @@ public final class Pipeline {
   private final Thread worker;
   private final Counter journalErrors;
   private final Timer batchTimer;
+  private volatile EventEnricher enricher;
   private volatile boolean accepting = true;
   private volatile boolean running = true;
   private volatile String stalled;
@@ -89,6 +91,11 @@ public final class Pipeline {
   /** Adds a sink that receives journaled events. */
   public void addSink(EventSink sink) {
     sinks.add(sink);
+  }
+
+  /** Sets the enricher that runs on each event after redaction, before the journal (null: none). */
+  public void enrichWith(EventEnricher enricher) {
+    this.enricher = enricher;
   }
 
   /** Starts the processing thread. */
@@ -256,6 +263,14 @@ public final class Pipeline {
       }
     }
     Map<PiiType, Integer> found = redactor.redact(e);
+    EventEnricher en = enricher;
+    if (en != null) {
+      try {
+        en.enrich(e);
+      } catch (RuntimeException ex) {
+        LOG.error("event enricher failed on an event from {}: {}", in.source(), ex.toString());
+      }
+    }
     if (in.counters() != null) {
       if (e.parseFailed()) {
         in.counters().parseFailure();

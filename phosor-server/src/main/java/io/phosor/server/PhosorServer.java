@@ -56,6 +56,7 @@ import io.phosor.incident.IncidentService;
 import io.phosor.ingest.file.FileTailer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
+import io.phosor.intel.Intel;
 import io.phosor.journal.Journal;
 import io.phosor.live.LiveFeed;
 import io.phosor.live.LiveSettings;
@@ -110,6 +111,7 @@ public final class PhosorServer implements AutoCloseable {
   private final SecurityCounts securityCounts;
   private final LiveFeed live;
   private final IncidentService incidents;
+  private final Intel intel;
   private int httpPort;
   private volatile boolean closed;
 
@@ -253,6 +255,12 @@ public final class PhosorServer implements AutoCloseable {
     new DetectRoutes(mapper, catalog::rules).register(http.app());
     new AuditRoutes(audit).register(http.app());
     PlannedRoutes.register(http.app());
+    // threat intelligence: indicator files, the ingest hook (threat.indicator.*), alert enrichment, /api/intel
+    this.intel = new Intel(config.response(), data, store.alerts(), live, audit, registry, clock);
+    pipeline.enrichWith(intel.eventEnricher());
+    alerts.addListener(intel::onAlerts);
+    intel.register(http.app());
+    health.register("intel", intel::health);
     if (indexing != null) {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
@@ -358,6 +366,7 @@ public final class PhosorServer implements AutoCloseable {
       }
       s.live.start();
       s.incidents.start();
+      s.intel.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -473,6 +482,11 @@ public final class PhosorServer implements AutoCloseable {
     return incidents;
   }
 
+  /** Threat intelligence: indicator files, reputation look-ups, alert enrichment. */
+  public Intel intel() {
+    return intel;
+  }
+
   /** The per-source counters. */
   public SourceStats stats() {
     return stats;
@@ -505,6 +519,7 @@ public final class PhosorServer implements AutoCloseable {
       indexing.close(config.shutdownTimeout());
     }
     incidents.close();
+    intel.close();
     live.close();
     storeWatch.close();
     store.close();

@@ -101,7 +101,7 @@ class LiveFeedTest {
     FeedClient c = client();
     assertThat(c.subprotocol()).isEqualTo("phosor");
     JsonNode hello = c.ofType("hello").get(0);
-    assertThat(hello.get("topics")).extracting(JsonNode::asText).containsExactly("alert", "incident", "stats", "event");
+    assertThat(hello.get("topics")).extracting(JsonNode::asText).containsExactly("alert", "incident", "stats", "event", "alert_enriched");
     assertThat(hello.get("events_per_second").asInt()).isEqualTo(3);
     assertThat(feed.clientCount()).isEqualTo(1);
   }
@@ -208,7 +208,7 @@ class LiveFeedTest {
     c.send("hello");
     await().until(() -> c.ofType("error").size() == 2);
     assertThat(c.ofType("error").get(0).get("message").asText()).contains("unknown topic \"nope\"")
-        .contains("alert, incident, stats, event");
+        .contains("alert, incident, stats, event, alert_enriched");
     assertThat(c.ofType("error").get(1).get("message").asText()).contains("{\"subscribe\"");
     assertThat(c.closeCode()).isEqualTo(-1);
   }

@@ -292,6 +292,33 @@ public final class Alerts {
     });
   }
 
+  /**
+   * Sets the alert's enrichment (reputation and threat-intelligence findings, a JSON object of at most 1 MiB),
+   * replacing any earlier one, and returns the alert.
+   *
+   * @throws StoreNotFoundException when there is no such alert
+   * @throws IllegalArgumentException when {@code json} is not a JSON object or too large
+   */
+  public StoredAlert enrich(long id, String json) {
+    Objects.requireNonNull(json, "json");
+    Check.json(json, "alert enrichment", Check.MAX_JSON);
+    if (!json.stripLeading().startsWith("{")) {
+      throw new IllegalArgumentException("alert enrichment must be a JSON object");
+    }
+    return db.write("enrich alert " + id, c -> {
+      int changed;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET enrichment = ? WHERE id = ?")) {
+        ps.setString(1, json);
+        ps.setLong(2, id);
+        changed = ps.executeUpdate();
+      }
+      if (changed == 0) {
+        throw notFound(id);
+      }
+      return find(c, id).orElseThrow(() -> notFound(id));
+    });
+  }
+
   /** How many alerts are stored. */
   public long count() {
     return db.read("count alerts", c -> {

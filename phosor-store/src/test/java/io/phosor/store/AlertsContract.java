@@ -242,4 +242,37 @@ abstract class AlertsContract extends StoreContract {
     assertThat(ids(store.alerts().ofIncident(incident, 1))).containsExactly(all.get(2).id());
     assertThat(store.alerts().ofIncident(999_999, 10)).isEmpty();
   }
+
+  @Test
+  void anAlertIsStoredWithoutEnrichmentAndEnrichingSetsAndReplacesIt() {
+    long id = store.alerts().insertAll(List.of(alert("r", LOW, 1, 1L))).get(0).id();
+    assertThat(store.alerts().get(id).orElseThrow().enrichment()).isNull();
+
+    String first = "{\"ip\":{\"198.51.100.7\":{\"indicators\":[{\"source\":\"drop.txt\"}]}}}";
+    StoredAlert enriched = store.alerts().enrich(id, first);
+
+    assertThat(enriched.enrichment()).isEqualTo(first);
+    assertThat(enriched.status()).isEqualTo(AlertStatus.OPEN);
+    assertThat(store.alerts().get(id).orElseThrow().enrichment()).isEqualTo(first);
+    assertThat(store.alerts().list(AlertQuery.newest(10))).singleElement()
+        .satisfies(a -> assertThat(a.enrichment()).isEqualTo(first));
+    String second = "{\"ip\":{}}";
+    store.alerts().enrich(id, second);
+    assertThat(store.alerts().get(id).orElseThrow().enrichment()).isEqualTo(second);
+  }
+
+  @Test
+  void enrichmentMustBeAJsonObjectOfBoundedSizeForAnAlertThatExists() {
+    long id = store.alerts().insertAll(List.of(alert("r", LOW, 1, 1L))).get(0).id();
+
+    assertThatThrownBy(() -> store.alerts().enrich(424242, "{}"))
+        .isInstanceOf(StoreNotFoundException.class).hasMessage("alert 424242 does not exist");
+    assertThatThrownBy(() -> store.alerts().enrich(id, "{not json"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alert enrichment is not valid JSON");
+    assertThatThrownBy(() -> store.alerts().enrich(id, "[1, 2]"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("alert enrichment must be a JSON object");
+    assertThatThrownBy(() -> store.alerts().enrich(id, "{\"x\":\"" + "a".repeat(Check.MAX_JSON) + "\"}"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.alerts().get(id).orElseThrow().enrichment()).isNull();
+  }
 }
