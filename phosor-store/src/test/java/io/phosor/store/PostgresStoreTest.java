@@ -104,6 +104,14 @@ class PostgresStoreTest {
     TestDatabase newDatabase(Path dir) {
       return TestDatabase.postgres();
     }
+
+  @Nested
+  class BlocklistOnPostgres extends BlocklistContract {
+    @Override
+    TestDatabase newDatabase(Path dir) {
+      return TestDatabase.postgres();
+    }
+  }
   }
 
   @Nested

@@ -94,6 +94,14 @@ class SqliteStoreTest {
     TestDatabase newDatabase(Path dir) {
       return sqlite(dir);
     }
+
+  @Nested
+  class BlocklistOnSqlite extends BlocklistContract {
+    @Override
+    TestDatabase newDatabase(Path dir) {
+      return sqlite(dir);
+    }
+  }
   }
 
   @Nested
