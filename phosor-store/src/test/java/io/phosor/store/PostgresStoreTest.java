@@ -104,18 +104,18 @@ class PostgresStoreTest {
     TestDatabase newDatabase(Path dir) {
       return TestDatabase.postgres();
     }
+  }
 
   @Nested
-  class BlocklistOnPostgres extends BlocklistContract {
+  class SettingsAndBaselinesOnPostgres extends SettingsAndBaselinesContract {
     @Override
     TestDatabase newDatabase(Path dir) {
       return TestDatabase.postgres();
     }
   }
-  }
 
   @Nested
-  class SettingsAndBaselinesOnPostgres extends SettingsAndBaselinesContract {
+  class BlocklistOnPostgres extends BlocklistContract {
     @Override
     TestDatabase newDatabase(Path dir) {
       return TestDatabase.postgres();

@@ -94,18 +94,18 @@ class SqliteStoreTest {
     TestDatabase newDatabase(Path dir) {
       return sqlite(dir);
     }
+  }
 
   @Nested
-  class BlocklistOnSqlite extends BlocklistContract {
+  class SettingsAndBaselinesOnSqlite extends SettingsAndBaselinesContract {
     @Override
     TestDatabase newDatabase(Path dir) {
       return sqlite(dir);
     }
   }
-  }
 
   @Nested
-  class SettingsAndBaselinesOnSqlite extends SettingsAndBaselinesContract {
+  class BlocklistOnSqlite extends BlocklistContract {
     @Override
     TestDatabase newDatabase(Path dir) {
       return sqlite(dir);
