@@ -22,20 +22,6 @@ public final class PlannedRoutes {
     app.get("/api/incidents/{incident_id}", planned(INCIDENTS), Role.VIEWER);
     app.patch("/api/incidents/{incident_id}", planned(INCIDENTS), Role.ANALYST);
     app.post("/api/incidents/{incident_id}/notes", planned(INCIDENTS), Role.ANALYST);
-    // Response actions: the incidents/response issue.
-    app.post("/api/respond", planned(INCIDENTS), Role.ANALYST);
-    app.post("/api/detect-and-respond", planned(INCIDENTS), Role.ANALYST);
-    app.get("/api/actions", planned(INCIDENTS), Role.VIEWER);
-    // Playbooks: the incidents/response issue.
-    app.get("/api/playbooks", planned(INCIDENTS), Role.VIEWER);
-    app.get("/api/playbooks/{playbook_id}", planned(INCIDENTS), Role.VIEWER);
-    app.post("/api/playbooks", planned(INCIDENTS), Role.ADMIN);
-    app.put("/api/playbooks/{playbook_id}", planned(INCIDENTS), Role.ADMIN);
-    app.delete("/api/playbooks/{playbook_id}", planned(INCIDENTS), Role.ADMIN);
-    // Blocklist: the incidents/response issue.
-    app.get("/api/blocklist", planned(INCIDENTS), Role.VIEWER);
-    app.post("/api/blocklist", planned(INCIDENTS), Role.ANALYST);
-    app.delete("/api/blocklist/{ip}", planned(INCIDENTS), Role.ANALYST);
     // Sigma rule import: issue 8.
     app.post("/api/rules/import", planned(SIGMA), Role.ADMIN);
   }

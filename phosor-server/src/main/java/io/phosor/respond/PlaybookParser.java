@@ -41,19 +41,22 @@ final class PlaybookParser {
 
   /** Parses one playbook from YAML (or JSON, which is YAML too). */
   static Playbook parse(String text) {
+    return fromTree(tree(text));
+  }
+
+  /** The document as maps and lists, not yet checked. */
+  static Object tree(String text) {
     if (text == null || text.isBlank()) {
       throw new PlaybookException(List.of("playbook: empty document"));
     }
     if (text.length() > MAX_BYTES) {
       throw new PlaybookException(List.of("playbook: larger than " + MAX_BYTES + " bytes"));
     }
-    Object tree;
     try {
-      tree = YAML.readValue(text, Object.class);
+      return YAML.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
       throw new PlaybookException(List.of("playbook: not valid YAML or JSON: " + e.getOriginalMessage()));
     }
-    return fromTree(tree);
   }
 
   /** Checks a parsed document and builds the playbook. */

@@ -637,6 +637,11 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
     return s == null || s.length() <= 4000 ? s : s.substring(0, 4000) + "...";
   }
 
+  /** The store the outbox lives in. */
+  Store store() {
+    return store;
+  }
+
   /** Pending actions (the outbox depth), as last seen. */
   long pendingCount() {
     return pending.get();

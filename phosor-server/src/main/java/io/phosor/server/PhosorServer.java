@@ -63,6 +63,7 @@ import io.phosor.pipeline.Pipeline;
 import io.phosor.ratelimit.ReputationLimiter;
 import io.phosor.redact.Redactor;
 import io.phosor.redact.RedactorOptions;
+import io.phosor.respond.Response;
 import io.phosor.stats.SourceStats;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -107,6 +108,7 @@ public final class PhosorServer implements AutoCloseable {
   private final AuditTrail audit;
   private final SecurityCounts securityCounts;
   private final LiveFeed live;
+  private final Response response;
   private int httpPort;
   private volatile boolean closed;
 
@@ -163,6 +165,8 @@ public final class PhosorServer implements AutoCloseable {
       this.alerts = new AlertService(store.alerts(), registry);
       this.catalog = loadRules(config, store, set -> RuleCatalog.into(detection).accept(set));
       this.accounts = new Accounts(store.users(), new PasswordHasher(), accessTokens, audit, clock);
+      // playbooks, blocklist and the response engine; the notifiers and the account disabler are plugged in here
+      this.response = Response.open(config, store, alerts, audit, registry, clock, Map.of(), null);
       // The console, not the log: a generated password must not end up in log files.
       accounts.createFirstAdmin(authSettings, System.out);
     } catch (RuntimeException e) {
@@ -247,9 +251,12 @@ public final class PhosorServer implements AutoCloseable {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
       new SearchRoutes(indexing.index(), clock).register(http.app());
-      new BackfillRoutes(indexing.index(), catalog::rules).register(http.app());
+      BackfillRoutes backfill = new BackfillRoutes(indexing.index(), catalog::rules);
+      backfill.register(http.app());
+      response.register(http.app(), mapper, backfill);
     } else {
       SearchRoutes.registerDisabled(http.app());
+      response.register(http.app(), mapper, null);
     }
     OpenApi.register(http.app(), mapper);
   }
@@ -347,6 +354,7 @@ public final class PhosorServer implements AutoCloseable {
         s.indexing.start();
       }
       s.live.start();
+      s.response.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -452,6 +460,11 @@ public final class PhosorServer implements AutoCloseable {
     return secretSettings;
   }
 
+  /** Playbooks, the response engine and the blocklist. */
+  public Response response() {
+    return response;
+  }
+
   /** The live feed ({@code /ws/events}). */
   public LiveFeed live() {
     return live;
@@ -489,6 +502,7 @@ public final class PhosorServer implements AutoCloseable {
       indexing.close(config.shutdownTimeout());
     }
     live.close();
+    response.close();
     storeWatch.close();
     store.close();
     try {
