@@ -460,6 +460,11 @@ public final class PhosorServer implements AutoCloseable {
     return secretSettings;
   }
 
+  /** The relational store. */
+  public Store store() {
+    return store;
+  }
+
   /** Playbooks, the response engine and the blocklist. */
   public Response response() {
     return response;
