@@ -13,6 +13,7 @@ import io.phosor.event.Severity;
 import io.phosor.incident.IncidentListener;
 import io.phosor.incident.IncidentUpdate;
 import io.phosor.store.ActionStatus;
+import io.phosor.store.Actions;
 import io.phosor.store.IncidentStatus;
 import io.phosor.store.Store;
 import io.phosor.store.StoredAction;
@@ -81,6 +82,12 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
   private final Semaphore slots;
   private final ExecutorService workers;
   private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
+  /** Records (timeline, audit) actions decided at once, off the listener's thread, in order. */
+  private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "phosor-response-record");
+    t.setDaemon(true);
+    return t;
+  });
   private final Object signal = new Object();
   private final AtomicInteger wakeups = new AtomicInteger();
   private volatile boolean running;
@@ -137,24 +144,65 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
   public void onUpdate(IncidentUpdate update) {
     try {
       StoredIncident incident = update.incident();
+      List<Plan> plans = new ArrayList<>();
       for (StoredAlert alert : update.newAlerts()) {
+        Alert a = alert.alert();
         for (Playbook p : playbooks.all()) {
-          Alert a = alert.alert();
           if (p.enabled() && p.trigger().matches(a.severity(), a.ruleId(), a.tags(), incident.entityType())) {
             for (Playbook.Action action : p.actions()) {
-              for (Plan plan : plan(p, action, incident, alert)) {
-                queue(plan);
-              }
+              plans.addAll(plan(p, action, incident, alert));
             }
           }
         }
       }
       if (update.statusChanged() && incident.status() == IncidentStatus.RESOLVED) {
-        queueResolve(incident);
+        resolvePlan(incident).ifPresent(plans::add);
       }
+      queueAll(plans);
     } catch (RuntimeException e) {
       listenerErrors.increment();
       LOG.error("response: cannot plan the actions of incident {}: {}", update.incident().id(), e.toString());
+    }
+  }
+
+  /**
+   * Inserts the plans in one transaction (each dedup key once; pending ones only while the outbox has room), wakes
+   * the workers, and hands the actions decided at once to the recorder thread: the caller only waits for one write.
+   */
+  private void queueAll(List<Plan> plans) {
+    if (plans.isEmpty()) {
+      return;
+    }
+    Map<String, Plan> unique = new LinkedHashMap<>();
+    for (Plan p : plans) {
+      unique.putIfAbsent(p.dedupKey() != null ? p.dedupKey() : "#" + unique.size(), p);
+    }
+    long room = config.outboxCapacity() - store.actions().countPending();
+    List<Actions.NewAction> rows = new ArrayList<>(unique.size());
+    for (Plan p : unique.values()) {
+      Plan plan = p;
+      if (plan.status() == ActionStatus.PENDING) {
+        if (room <= 0) {
+          outboxFull.increment();
+          plan = with(plan, ActionStatus.REFUSED, "outbox full");
+        } else {
+          room--;
+        }
+      }
+      rows.add(new Actions.NewAction(plan.dedupKey(), plan.type(), json(plan.params()), plan.incidentId(),
+          plan.alertId(), plan.trigger(), plan.status(), plan.outcome()));
+    }
+    boolean queued = false;
+    for (StoredAction a : store.actions().createAllOnce(rows)) {
+      if (a.status() == ActionStatus.PENDING) {
+        pending.incrementAndGet();
+        queued = true;
+      } else {
+        recorder.execute(() -> recordEnd(a));
+      }
+    }
+    if (queued) {
+      wake();
     }
   }
 
@@ -302,18 +350,19 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
   }
 
   /** A resolve notice to PagerDuty for an incident whose trigger went there. */
-  private void queueResolve(StoredIncident incident) {
+  private Optional<Plan> resolvePlan(StoredIncident incident) {
     String triggerKey = "incident:" + incident.id() + "|alert|channel:pagerduty";
     Optional<StoredAction> sent = store.actions().byDedupKey(triggerKey);
     if (sent.isEmpty() || sent.get().status() == ActionStatus.REFUSED) {
-      return;
+      return Optional.empty();
     }
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("channel", "pagerduty");
     params.put("resolve", true);
     Plan p = new Plan("alert", params, triggerKey + "|resolve", sent.get().trigger(), incident.id(), null, null, null);
     boolean dry = sent.get().status() == ActionStatus.DRY_RUN;
-    queue(guard(p, dry || config.dryRun(), "dry run (the trigger was a dry run)"));
+    return Optional.of(guard(p, dry || config.dryRun(), dry ? "dry run (the trigger was a dry run)"
+        : "dry run (PHOSOR_RESPONSE_DRY_RUN)"));
   }
 
   // ---------------------------------------------------------------- manual actions
@@ -661,6 +710,12 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
     }
     workers.shutdownNow();
     attempts.shutdownNow();
+    recorder.shutdown();
+    try {
+      recorder.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       workers.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -224,6 +224,7 @@ class ResponseEngineTest {
     assertThat(slack.calls).hasValue(1);
     assertThat(pagerduty.calls).hasValue(1);
     assertThat(disabler.disabled).containsExactly("alice");
+    await().atMost(WAIT).until(() -> audited.stream().filter(x -> x.startsWith("response.action")).count() == 8);
     assertThat(store.incidents().timeline(incident.id())).extracting(IncidentEvent::kind)
         .filteredOn(k -> k.startsWith("action_")).hasSize(8).containsOnly("action_executed", "action_failed");
     IncidentEvent blocked = store.incidents().timeline(incident.id()).stream()

@@ -100,6 +100,21 @@ public final class Actions {
   }
 
   /**
+   * An action to record with {@link #createAllOnce}.
+   *
+   * @param dedupKey unique key of what the action does (at most 1000 characters), or null for no deduplication
+   * @param type the action's type
+   * @param parameters a JSON document, or null
+   * @param incidentId the incident it is for, or null
+   * @param alertId the alert it is for, or null
+   * @param trigger what started it
+   * @param status pending, or a finished status for an action decided at once (dry run, refused)
+   * @param outcome what happened so far, or null
+   */
+  public record NewAction(String dedupKey, String type, String parameters, Long incidentId, Long alertId,
+      String trigger, ActionStatus status, String outcome) {}
+
+  /**
    * Records a new action unless one with the same {@code dedupKey} exists: returns it, or empty when the key was
    * already used (nothing changes). This is how a playbook's action is taken once per incident and entity however
    * often the incident is updated, replayed or the server restarted. An action created finished (dry run,
@@ -111,43 +126,64 @@ public final class Actions {
    */
   public Optional<StoredAction> createOnce(String dedupKey, String type, String parameters, Long incidentId,
       Long alertId, String trigger, ActionStatus status, String outcome) {
-    if (dedupKey != null) {
-      Check.text(dedupKey, "action dedup key", 1000);
+    List<StoredAction> created = createAllOnce(List.of(new NewAction(dedupKey, type, parameters, incidentId, alertId,
+        trigger, status, outcome)));
+    return created.isEmpty() ? Optional.empty() : Optional.of(created.get(0));
+  }
+
+  /**
+   * Records the actions whose dedup key is new (or null), in order, in one transaction, and returns those created.
+   * A key used twice in {@code actions} is recorded once.
+   *
+   * @throws StoreNotFoundException when an incident or an alert does not exist (nothing is recorded)
+   */
+  public List<StoredAction> createAllOnce(List<NewAction> actions) {
+    Check.batch(actions.size(), "actions");
+    for (NewAction a : actions) {
+      if (a.dedupKey() != null) {
+        Check.text(a.dedupKey(), "action dedup key", 1000);
+      }
+      Check.id(a.type(), "action type");
+      Check.json(a.parameters(), "action parameters", Check.MAX_JSON);
+      Check.id(a.trigger(), "action trigger");
+      Objects.requireNonNull(a.status(), "status");
+      Check.optionalText(a.outcome(), "action outcome", Check.MAX_TEXT);
     }
-    Check.id(type, "action type");
-    Check.json(parameters, "action parameters", Check.MAX_JSON);
-    Check.id(trigger, "action trigger");
-    Objects.requireNonNull(status, "status");
-    Check.optionalText(outcome, "action outcome", Check.MAX_TEXT);
+    if (actions.isEmpty()) {
+      return List.of();
+    }
     Instant now = now();
-    return db.write("create action " + type, c -> {
-      if (incidentId != null && !Incidents.exists(c, "SELECT 1 FROM incidents WHERE id = ?", incidentId)) {
-        throw Incidents.notFound(incidentId);
-      }
-      if (alertId != null && !Incidents.exists(c, "SELECT 1 FROM alerts WHERE id = ?", alertId)) {
-        throw Alerts.notFound(alertId);
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO actions (action_type, parameters, incident_id, "
-          + "alert_id, triggered_by, status, attempts, outcome, created_at, started_at, finished_at, dedup_key) "
-          + "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id")) {
-        ps.setString(1, type);
-        ps.setString(2, parameters);
-        Db.setLong(ps, 3, incidentId);
-        Db.setLong(ps, 4, alertId);
-        ps.setString(5, trigger);
-        ps.setString(6, status.label());
-        ps.setString(7, outcome);
-        db.setInstant(ps, 8, now);
-        db.setInstant(ps, 9, status == ActionStatus.PENDING ? null : now);
-        db.setInstant(ps, 10, status.finished() ? now : null);
-        ps.setString(11, dedupKey);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.<StoredAction>empty();
+    return db.write("create " + actions.size() + " action(s)", c -> {
+      List<StoredAction> out = new ArrayList<>();
+      for (NewAction a : actions) {
+        if (a.incidentId() != null && !Incidents.exists(c, "SELECT 1 FROM incidents WHERE id = ?", a.incidentId())) {
+          throw Incidents.notFound(a.incidentId());
+        }
+        if (a.alertId() != null && !Incidents.exists(c, "SELECT 1 FROM alerts WHERE id = ?", a.alertId())) {
+          throw Alerts.notFound(a.alertId());
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO actions (action_type, parameters, incident_id, "
+            + "alert_id, triggered_by, status, attempts, outcome, created_at, started_at, finished_at, dedup_key) "
+            + "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING RETURNING id")) {
+          ps.setString(1, a.type());
+          ps.setString(2, a.parameters());
+          Db.setLong(ps, 3, a.incidentId());
+          Db.setLong(ps, 4, a.alertId());
+          ps.setString(5, a.trigger());
+          ps.setString(6, a.status().label());
+          ps.setString(7, a.outcome());
+          db.setInstant(ps, 8, now);
+          db.setInstant(ps, 9, a.status() == ActionStatus.PENDING ? null : now);
+          db.setInstant(ps, 10, a.status().finished() ? now : null);
+          ps.setString(11, a.dedupKey());
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              out.add(find(c, rs.getLong(1)).orElseThrow());
+            }
           }
-          return find(c, rs.getLong(1));
         }
       }
+      return out;
     });
   }
 

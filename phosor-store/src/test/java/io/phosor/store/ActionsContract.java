@@ -156,4 +156,27 @@ abstract class ActionsContract extends StoreContract {
     assertThat(store.actions().list(10, null, null, incident, null)).extracting(StoredAction::id).containsExactly(b, a);
     assertThat(store.actions().list(10, null, null, null, c)).extracting(StoredAction::id).containsExactly(b, a);
   }
+
+  @Test
+  void manyActionsAreRecordedInOneCallEachKeyOnce() {
+    long incident = store.incidents().create("t", HIGH, "ip", "203.0.113.7", "system").id();
+    store.actions().createOnce("k1", "log", null, incident, null, "t", ActionStatus.PENDING, null);
+
+    List<StoredAction> created = store.actions().createAllOnce(List.of(
+        new Actions.NewAction("k1", "log", null, incident, null, "t", ActionStatus.PENDING, null),
+        new Actions.NewAction("k2", "alert", "{\"channel\":\"slack\"}", incident, null, "t", ActionStatus.PENDING,
+            null),
+        new Actions.NewAction("k2", "alert", null, incident, null, "t", ActionStatus.PENDING, null),
+        new Actions.NewAction("k3", "alert", null, incident, null, "t", ActionStatus.REFUSED, "not configured"),
+        new Actions.NewAction(null, "log", null, null, null, "t", ActionStatus.DRY_RUN, "would log")));
+
+    assertThat(created).extracting(StoredAction::dedupKey).containsExactly("k2", "k3", null);
+    assertThat(created.get(1).finishedAt()).isEqualTo(T0);
+    assertThat(store.actions().createAllOnce(List.of())).isEmpty();
+    assertThatThrownBy(() -> store.actions().createAllOnce(List.of(
+        new Actions.NewAction("k9", "log", null, null, null, "t", ActionStatus.PENDING, null),
+        new Actions.NewAction("k10", "log", null, 999_999L, null, "t", ActionStatus.PENDING, null))))
+        .isInstanceOf(StoreNotFoundException.class);
+    assertThat(store.actions().byDedupKey("k9")).as("all or nothing").isEmpty();
+  }
 }
