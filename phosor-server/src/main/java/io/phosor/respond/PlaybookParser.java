@@ -68,7 +68,10 @@ final class PlaybookParser {
     Object rawId = m.get("id");
     String id = rawId instanceof String s ? s : null;
     String who = "playbook '" + (id == null ? "?" : id) + "'";
-    if (id == null) {
+    if (rawId != null && id == null) {
+      problems.add(who + ": id must be a string, was " + rawId + " (quote it: YAML reads yes, no, on, off and numbers "
+          + "as other types)");
+    } else if (id == null) {
       problems.add(who + ": id is required (a string)");
     } else if (!ID.matcher(id).matches()) {
       problems.add(who + ": id must be 1-64 of a-z, 0-9, '-' and '_', starting with a letter or digit");

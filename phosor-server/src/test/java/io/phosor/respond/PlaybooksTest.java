@@ -88,6 +88,9 @@ class PlaybooksTest {
     assertThatThrownBy(() -> PlaybookParser.parse("id: Bad Id\nname: x\nenabled: maybe\ntrigger: {severity: low}\n"
         + "actions: [{type: log}]\n")).hasMessageContaining("playbook 'Bad Id': id must be 1-64 of a-z")
         .hasMessageContaining("playbook 'Bad Id': enabled must be true or false, was 'maybe'");
+    assertThatThrownBy(() -> PlaybookParser.parse("id: off\nname: x\ntrigger: {severity: low}\nactions: [{type: log}]"))
+        .hasMessage("playbook '?': id must be a string, was false (quote it: YAML reads yes, no, on, off and numbers as "
+            + "other types)");
     assertThatThrownBy(() -> PlaybookParser.parse("id: [1")).hasMessageStartingWith("playbook: not valid YAML or JSON");
     assertThatThrownBy(() -> PlaybookParser.parse("id: a\nname: b\ntrigger: {severity: low}\nactions: "
         + "[{type: alert, channels: []}]")).hasMessageContaining("channels must not be empty");

@@ -460,4 +460,19 @@ class ResponseEngineTest {
     assertThat(store.actions().list(10, null, null, null, null)).hasSize(2)
         .isSortedAccordingTo(Comparator.comparing(StoredAction::id).reversed());
   }
+
+  @Test
+  void aDisabledPlaybookOrAnUnmatchedTriggerQueuesNothing() throws Exception {
+    Playbooks books = playbooks(
+        "id: disabled\nname: o\nenabled: false\ntrigger: {severity: low}\nactions: [{type: log}]\n",
+        "id: users\nname: u\ntrigger: {severity: low, entity_types: [user]}\nactions: [{type: log}]\n",
+        "id: other-rule\nname: r\ntrigger: {severity: low, rules: [port-scan]}\nactions: [{type: log}]\n",
+        "id: critical\nname: c\ntrigger: {severity: critical}\nactions: [{type: log}]\n");
+    ResponseEngine engine = engine(Map.of(), books, null);
+    StoredIncident incident = incident(Severity.HIGH, "ip", "192.0.2.1");
+
+    engine.onUpdate(joined(incident, storedAlert(Severity.HIGH, Map.of()), true));
+
+    assertThat(actions(incident.id())).isEmpty();
+  }
 }
