@@ -61,6 +61,8 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
   static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   /** How often the dispatcher looks for due actions when nobody woke it (backoff expiries). */
   static final long POLL_MS = 200;
+  /** How long the dispatcher waits after the database failed it (logged once per distinct problem). */
+  static final long PROBLEM_RETRY_MS = 2000;
 
   /** Where an action goes, decided when it is queued. */
   private record Plan(String type, Map<String, Object> params, String dedupKey, String trigger, Long incidentId,
@@ -92,6 +94,8 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
   private final AtomicInteger wakeups = new AtomicInteger();
   private volatile boolean running;
   private Thread dispatcher;
+  /** The last error reading the outbox, or null while it works (dispatcher thread only). */
+  private String outboxProblem;
 
   ResponseEngine(Store store, Playbooks playbooks, ResponseConfig config, Map<String, Notifier> notifiers,
       AccountDisabler disabler, BlockService blocks, Audit audit, MeterRegistry registry, Clock clock) {
@@ -456,6 +460,10 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
             workers.execute(() -> {
               try {
                 execute(a);
+              } catch (RuntimeException e) {
+                // the outcome could not be stored (database gone): the action stays running and runs again at the
+                // next start, like after a crash
+                LOG.warn("response: cannot record the outcome of action {} ({}): {}", a.id(), a.type(), e.toString());
               } finally {
                 slots.release();
                 wake();
@@ -467,18 +475,23 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
           }
         }
         pending.set(store.actions().countPending());
+        if (outboxProblem != null) {
+          LOG.info("response: the outbox can be read again");
+          outboxProblem = null;
+        }
         if (!due.isEmpty() && due.size() == free) {
           continue; // maybe more due: look again once a worker is free
         }
       } catch (RuntimeException e) {
-        if (running) {
-          LOG.warn("response: cannot read the outbox (retrying): {}", e.toString());
+        if (running && !e.toString().equals(outboxProblem)) {
+          LOG.warn("response: cannot read the outbox (retrying every {} s): {}", PROBLEM_RETRY_MS / 1000, e.toString());
         }
+        outboxProblem = e.toString();
       }
       synchronized (signal) {
-        if (running && wakeups.get() == seen) {
+        if (running && (wakeups.get() == seen || outboxProblem != null)) {
           try {
-            signal.wait(POLL_MS);
+            signal.wait(outboxProblem != null ? PROBLEM_RETRY_MS : POLL_MS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
