@@ -179,4 +179,34 @@ abstract class ActionsContract extends StoreContract {
         .isInstanceOf(StoreNotFoundException.class);
     assertThat(store.actions().byDedupKey("k9")).as("all or nothing").isEmpty();
   }
+
+  @Test
+  void workersClaimingAtTheSameTimeNeverGetTheSameAction() throws Exception {
+    List<Actions.NewAction> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      rows.add(new Actions.NewAction("k" + i, "log", null, null, null, "t", ActionStatus.PENDING, null));
+    }
+    store.actions().createAllOnce(rows);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<List<Long>>> claims = new java.util.ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        claims.add(pool.submit(() -> {
+          List<Long> mine = new java.util.ArrayList<>();
+          List<StoredAction> got;
+          while (!(got = store.actions().claimDue(3)).isEmpty()) {
+            got.forEach(a -> mine.add(a.id()));
+          }
+          return mine;
+        }));
+      }
+      List<Long> all = new java.util.ArrayList<>();
+      for (var f : claims) {
+        all.addAll(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(all).hasSize(60).doesNotHaveDuplicates();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
