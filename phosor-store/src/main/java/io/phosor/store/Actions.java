@@ -209,6 +209,19 @@ public final class Actions {
     Instant now = now();
     String pick = "SELECT id FROM actions WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
         + "ORDER BY id LIMIT ?" + (db.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
+    // a read first: idle polling never takes the (SQLite: single) write lock
+    boolean any = db.read("look for due actions", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM actions WHERE status = 'pending' AND "
+          + "(next_attempt_at IS NULL OR next_attempt_at <= ?) LIMIT 1")) {
+        db.setInstant(ps, 1, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+    if (!any) {
+      return List.of();
+    }
     return db.write("claim due actions", c -> {
       List<Long> ids = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement(pick)) {
