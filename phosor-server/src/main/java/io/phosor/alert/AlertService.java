@@ -46,6 +46,14 @@ public final class AlertService implements AlertDelivery {
 
   @Override
   public void deliver(List<Alert> batch) {
+    store(batch);
+  }
+
+  /**
+   * Stores {@code batch} like {@link #deliver} (counted, logged, told to the listeners) and returns the alerts that
+   * were new: an alert stored before (same fingerprint) is not raised again.
+   */
+  public List<StoredAlert> store(List<Alert> batch) {
     List<StoredAlert> fresh = alerts.insertAll(batch);
     for (StoredAlert s : fresh) {
       Alert a = s.alert();
@@ -65,6 +73,7 @@ public final class AlertService implements AlertDelivery {
         }
       }
     }
+    return fresh;
   }
 
   /** Stored alerts matching {@code q}, newest first. */

@@ -81,6 +81,9 @@ public final class OpenApi {
   private static final Param[] HEC = {q("host", "string", "default host"), q("source", "string", "default source"),
       q("sourcetype", "string", "default sourcetype"), q("index", "string", "default index")};
 
+  /** The blocklist feed: no login, but the feed token (security scheme {@code feedToken}). */
+  static final String FEED = "/api/blocklist.txt";
+
   /** Every route: the table the document is built from. */
   public static final List<Op> OPS = List.of(
       op("GET", "/health", "status", Role.PUBLIC, "Health of ingestion, detection, store, index and audit"),
@@ -162,26 +165,32 @@ public final class OpenApi {
           "Change an incident's status, assignee (null: unassign) and/or add a note").with(Body.JSON),
       op("POST", "/api/incidents/{incident_id}/notes", "incidents", Role.ANALYST, "Add a note ({\"text\": ...})")
           .with(Body.JSON).status(201),
-      // Placeholders (PlannedRoutes): response arrives with the incidents/response issue.
-      op("POST", "/api/respond", "response", Role.ANALYST, "Run a response action (not implemented yet)")
-          .with(Body.JSON).status(501),
-      op("POST", "/api/detect-and-respond", "response", Role.ANALYST, "Detect and respond (not implemented yet)")
-          .with(Body.JSON).status(501),
-      op("GET", "/api/actions", "response", Role.VIEWER, "Response actions (not implemented yet)").status(501),
-      op("GET", "/api/playbooks", "playbooks", Role.VIEWER, "Playbooks (not implemented yet)").status(501),
-      op("GET", "/api/playbooks/{playbook_id}", "playbooks", Role.VIEWER, "One playbook (not implemented yet)")
-          .status(501),
-      op("POST", "/api/playbooks", "playbooks", Role.ADMIN, "Create a playbook (not implemented yet)").with(Body.JSON)
-          .status(501),
-      op("PUT", "/api/playbooks/{playbook_id}", "playbooks", Role.ADMIN, "Replace a playbook (not implemented yet)")
-          .with(Body.JSON).status(501),
-      op("DELETE", "/api/playbooks/{playbook_id}", "playbooks", Role.ADMIN, "Delete a playbook (not implemented yet)")
-          .status(501),
-      op("GET", "/api/blocklist", "blocklist", Role.VIEWER, "Blocked addresses (not implemented yet)").status(501),
-      op("POST", "/api/blocklist", "blocklist", Role.ANALYST, "Block an address (not implemented yet)")
-          .with(Body.JSON).status(501),
-      op("DELETE", "/api/blocklist/{ip}", "blocklist", Role.ANALYST, "Unblock an address (not implemented yet)")
-          .status(501),
+      // Response, playbooks and the blocklist (io.phosor.respond).
+      op("POST", "/api/respond", "response", Role.ANALYST, "Run one response action now (block_ip, disable_account, "
+          + "alert, log); answers the recorded action").with(Body.JSON),
+      op("POST", "/api/detect-and-respond", "response", Role.ANALYST, "Run the rules over stored events (like GET "
+          + "/api/detect), store what fires as alerts; incidents and playbooks follow").params(
+          new Param("from", "string", true, "start of the range"), new Param("to", "string", true, "end of the range"),
+          q("rule", "string", "one rule (default: every enabled rule)"), Q),
+      op("GET", "/api/actions", "response", Role.VIEWER, "Response actions, newest first").params(LIMIT,
+          q("type", "string", "block_ip, disable_account, alert or log"),
+          q("status", "string", "pending, running, succeeded, failed, dry_run or refused"),
+          q("incident_id", "integer", "one incident's actions"), BEFORE),
+      op("GET", "/api/playbooks", "playbooks", Role.VIEWER, "Every playbook"),
+      op("GET", "/api/playbooks/{playbook_id}", "playbooks", Role.VIEWER, "One playbook"),
+      op("POST", "/api/playbooks", "playbooks", Role.ADMIN, "Create a playbook (validated; 400 lists the problems)")
+          .with(Body.JSON_OR_YAML).status(201),
+      op("PUT", "/api/playbooks/{playbook_id}", "playbooks", Role.ADMIN, "Replace (or create) a playbook")
+          .with(Body.JSON_OR_YAML),
+      op("DELETE", "/api/playbooks/{playbook_id}", "playbooks", Role.ADMIN, "Delete a playbook").status(204),
+      op("GET", "/api/blocklist", "blocklist", Role.VIEWER, "Blocked addresses with reason, incident, who and expiry")
+          .params(LIMIT, q("all", "boolean", "true: also expired and removed entries")),
+      op("POST", "/api/blocklist", "blocklist", Role.ANALYST, "Block an address ({ip, duration_seconds, reason})")
+          .with(Body.JSON),
+      op("DELETE", "/api/blocklist/{ip}", "blocklist", Role.ANALYST, "Unblock an address"),
+      op("GET", FEED, "blocklist", Role.PUBLIC, "The firewall feed: active addresses, one per line (text/plain); "
+          + "needs the read-only feed token, not a login").params(q("token", "string",
+          "the feed token, for firewalls that cannot send 'Authorization: Bearer <token>'")),
       // Placeholder (PlannedRoutes): Sigma import arrives with issue 8.
       op("POST", "/api/rules/import", "rules", Role.ADMIN, "Import Sigma rules (not implemented yet)")
           .with(Body.JSON_OR_YAML).status(501));
@@ -233,7 +242,11 @@ public final class OpenApi {
         "message", Map.of("type", "string")));
     doc.put("components", Map.of(
         "securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer",
-            "description", "an access token (POST /api/auth/token), the ingest token or the API token")),
+            "description", "an access token (POST /api/auth/token), the ingest token or the API token"),
+            "feedToken", Map.of("type", "http", "scheme", "bearer", "description", "the read-only blocklist feed "
+                + "token (PHOSOR_BLOCKLIST_FEED_TOKEN or data/secrets/blocklist-feed.token); only for " + FEED),
+            "feedTokenQuery", Map.of("type", "apiKey", "in", "query", "name", "token", "description",
+                "the blocklist feed token as ?token=, for firewalls that cannot send headers")),
         "schemas", Map.of("Error", error)));
     doc.put("security", List.of(Map.of("bearer", List.of())));
     return doc;
@@ -265,14 +278,16 @@ public final class OpenApi {
     } else if (op.status() == 204) {
       responses.put("204", Map.of("description", "done"));
     } else {
-      String type = op.path().equals("/metrics") ? "text/plain" : "application/json";
+      String type = op.path().equals("/metrics") || op.path().equals(FEED) ? "text/plain" : "application/json";
       responses.put(Integer.toString(op.status()), Map.of("description", "ok",
           "content", Map.of(type, Map.of("schema", Map.of("type", "object")))));
     }
     responses.put("default", Map.of("description", "an error: 400, 401, 403, 404, 409, 413, 429, 503, ...",
         "content", error));
     o.put("responses", responses);
-    if (op.role() == Role.PUBLIC) {
+    if (op.path().equals(FEED)) {
+      o.put("security", List.of(Map.of("feedToken", List.of()), Map.of("feedTokenQuery", List.of())));
+    } else if (op.role() == Role.PUBLIC) {
       o.put("security", List.of());
     }
     o.put("x-phosor-role", op.role().id());

@@ -10,27 +10,12 @@ import io.phosor.auth.Role;
  * {@code not_implemented} saying which issue brings it. Replace a group here when its issue lands.
  */
 public final class PlannedRoutes {
-  private static final String INCIDENTS = "the incidents/response issue";
   private static final String SIGMA = "issue 8 (Sigma rules)";
 
   private PlannedRoutes() {}
 
   /** Registers the placeholders. */
   public static void register(Javalin app) {
-    // Response actions: the incidents/response issue.
-    app.post("/api/respond", planned(INCIDENTS), Role.ANALYST);
-    app.post("/api/detect-and-respond", planned(INCIDENTS), Role.ANALYST);
-    app.get("/api/actions", planned(INCIDENTS), Role.VIEWER);
-    // Playbooks: the incidents/response issue.
-    app.get("/api/playbooks", planned(INCIDENTS), Role.VIEWER);
-    app.get("/api/playbooks/{playbook_id}", planned(INCIDENTS), Role.VIEWER);
-    app.post("/api/playbooks", planned(INCIDENTS), Role.ADMIN);
-    app.put("/api/playbooks/{playbook_id}", planned(INCIDENTS), Role.ADMIN);
-    app.delete("/api/playbooks/{playbook_id}", planned(INCIDENTS), Role.ADMIN);
-    // Blocklist: the incidents/response issue.
-    app.get("/api/blocklist", planned(INCIDENTS), Role.VIEWER);
-    app.post("/api/blocklist", planned(INCIDENTS), Role.ANALYST);
-    app.delete("/api/blocklist/{ip}", planned(INCIDENTS), Role.ANALYST);
     // Sigma rule import: issue 8.
     app.post("/api/rules/import", planned(SIGMA), Role.ADMIN);
   }

@@ -45,7 +45,37 @@ public final class BackfillRoutes {
     app.get("/api/detect", this::detect, Role.ANALYST);
   }
 
+  /**
+   * What a run over a range found.
+   *
+   * @param from start of the range
+   * @param to end of the range
+   * @param rules how many rules ran
+   * @param eventsScanned how many events they saw
+   * @param alerts what fired, in order
+   */
+  public record Result(Instant from, Instant to, int rules, int eventsScanned, List<Alert> alerts) {}
+
   private void detect(Context ctx) {
+    Result r = run(ctx);
+    List<Map<String, Object>> out = new ArrayList<>(r.alerts().size());
+    r.alerts().forEach(a -> out.add(AlertJson.toMap(a)));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("from", r.from().toString());
+    body.put("to", r.to().toString());
+    body.put("rules", r.rules());
+    body.put("events_scanned", r.eventsScanned());
+    body.put("alerts", out);
+    ctx.json(body);
+  }
+
+  /**
+   * Runs the rules over the range of the request's {@code from}, {@code to}, {@code rule} and {@code q} parameters
+   * (also POST /api/detect-and-respond, which then stores what fired).
+   *
+   * @throws ApiException 400 on bad parameters or a range that holds too many events, 404 for an unknown rule
+   */
+  public Result run(Context ctx) {
     Instant from = Params.instantParam(ctx, "from");
     Instant to = Params.instantParam(ctx, "to");
     if (from == null || to == null) {
@@ -87,15 +117,7 @@ public final class BackfillRoutes {
       engine.process(toEvent(m), fired::add);
     }
     engine.finish(fired::add);
-    List<Map<String, Object>> out = new ArrayList<>(fired.size());
-    fired.forEach(a -> out.add(AlertJson.toMap(a)));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("from", from.toString());
-    body.put("to", to.toString());
-    body.put("rules", selected.size());
-    body.put("events_scanned", newestFirst.size());
-    body.put("alerts", out);
-    ctx.json(body);
+    return new Result(from, to, selected.size(), newestFirst.size(), List.copyOf(fired));
   }
 
   /** An event as the engine saw it, rebuilt from its stored JSON (the index keeps every field). */

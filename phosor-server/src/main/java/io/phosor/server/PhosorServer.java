@@ -66,6 +66,8 @@ import io.phosor.pipeline.Pipeline;
 import io.phosor.ratelimit.ReputationLimiter;
 import io.phosor.redact.Redactor;
 import io.phosor.redact.RedactorOptions;
+import io.phosor.notify.Integrations;
+import io.phosor.respond.Response;
 import io.phosor.stats.SourceStats;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,6 +114,7 @@ public final class PhosorServer implements AutoCloseable {
   private final LiveFeed live;
   private final IncidentService incidents;
   private final Intel intel;
+  private final Response response;
   private int httpPort;
   private volatile boolean closed;
 
@@ -168,6 +171,10 @@ public final class PhosorServer implements AutoCloseable {
       this.alerts = new AlertService(store.alerts(), registry);
       this.catalog = loadRules(config, store, set -> RuleCatalog.into(detection).accept(set));
       this.accounts = new Accounts(store.users(), new PasswordHasher(), accessTokens, audit, clock);
+      // playbooks, blocklist and the response engine; the notifiers and the account disabler are plugged in here
+      this.response = Response.open(config, store, alerts, audit, registry, clock,
+          Integrations.notifiers(config.response(), clock),
+          Integrations.accountDisabler(config.response(), clock).orElse(null));
       // The console, not the log: a generated password must not end up in log files.
       accounts.createFirstAdmin(authSettings, System.out);
     } catch (RuntimeException e) {
@@ -246,6 +253,7 @@ public final class PhosorServer implements AutoCloseable {
     // Incidents: alerts grouped on a worker of their own (the detection thread only wakes it).
     this.incidents = new IncidentService(store, config.response().incidentWindow(), live::publish, registry, clock);
     alerts.addListener(incidents::onAlerts);
+    incidents.addListener(response.listener());
     status.stat("open_incidents", () -> orNull(incidents::unresolved));
     health.register("incidents", () -> incidents.problem() == null ? Health.Check.OK
         : Health.Check.degraded(incidents.problem() + " (alerts wait in the store and are grouped when it works)"));
@@ -265,9 +273,12 @@ public final class PhosorServer implements AutoCloseable {
       health.register("index", () -> indexing.problem() == null ? Health.Check.OK
           : Health.Check.degraded(indexing.problem() + " (events stay in the journal and are indexed when it works)"));
       new SearchRoutes(indexing.index(), clock).register(http.app());
-      new BackfillRoutes(indexing.index(), catalog::rules).register(http.app());
+      BackfillRoutes backfill = new BackfillRoutes(indexing.index(), catalog::rules);
+      backfill.register(http.app());
+      response.register(http.app(), mapper, backfill, incidents);
     } else {
       SearchRoutes.registerDisabled(http.app());
+      response.register(http.app(), mapper, null, incidents);
     }
     OpenApi.register(http.app(), mapper);
   }
@@ -367,6 +378,7 @@ public final class PhosorServer implements AutoCloseable {
       s.live.start();
       s.incidents.start();
       s.intel.start();
+      s.response.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -472,6 +484,16 @@ public final class PhosorServer implements AutoCloseable {
     return secretSettings;
   }
 
+  /** The relational store. */
+  public Store store() {
+    return store;
+  }
+
+  /** Playbooks, the response engine and the blocklist. */
+  public Response response() {
+    return response;
+  }
+
   /** The live feed ({@code /ws/events}). */
   public LiveFeed live() {
     return live;
@@ -521,6 +543,7 @@ public final class PhosorServer implements AutoCloseable {
     incidents.close();
     intel.close();
     live.close();
+    response.close();
     storeWatch.close();
     store.close();
     try {

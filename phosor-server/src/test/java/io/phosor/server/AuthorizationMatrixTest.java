@@ -84,6 +84,13 @@ class AuthorizationMatrixTest {
   }
 
   @Test
+  void theBlocklistFeedAnswersItsOwnTokenOnly() throws Exception {
+    String token = t.server().response().feedToken();
+    assertThat(t.get("/api/blocklist.txt", "Bearer " + token).statusCode()).isEqualTo(200);
+    assertThat(t.get("/api/blocklist.txt?token=" + token, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void everyRouteAnswersEveryCallerAsItsRowSays() throws Exception {
     List<String> auth = java.util.Arrays.asList(null, TestServer.ingest(), t.viewer(), t.analyst(), t.adminUser(),
         t.admin());
@@ -110,9 +117,11 @@ class AuthorizationMatrixTest {
               .isNotIn(401, 403).isLessThan(500);
           case "501" -> soft.assertThat(r.statusCode()).as("%s by %s (a placeholder: let in, not built yet): %s",
               row.route(), who, r.body()).isEqualTo(501);
+          case "feed" -> soft.assertThat(r.statusCode()).as("%s by %s (the feed token only): %s", row.route(), who,
+              r.body()).isEqualTo(401);
           case "401", "403" -> soft.assertThat(r.statusCode()).as("%s by %s: %s", row.route(), who, r.body())
               .isEqualTo(Integer.parseInt(cell));
-          default -> soft.fail("docs/security.md: cell '%s' of %s / %s is not yes, own, 501, 401 or 403", cell, row.route(), who);
+          default -> soft.fail("docs/security.md: cell '%s' of %s / %s is not yes, own, 501, feed, 401 or 403", cell, row.route(), who);
         }
       }
     }
@@ -130,7 +139,7 @@ class AuthorizationMatrixTest {
   /** The role a row implies: the least caller it lets in. */
   private static RouteRole leastRole(Row row) {
     List<String> c = row.cells();
-    if (c.get(0).equals("yes")) {
+    if (c.get(0).equals("yes") || c.get(0).equals("feed")) {
       return Role.PUBLIC;
     }
     if (c.get(1).equals("yes")) {

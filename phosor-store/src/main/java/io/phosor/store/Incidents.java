@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -482,6 +483,36 @@ public final class Incidents {
         : detail("from", before.severity().label(), "to", severity.label(), "alert_id", alertId);
     event(c, before.id(), "severity_raised", detail, who, now);
     return true;
+  }
+
+  /**
+   * The incidents these alerts are linked to, lowest id first, without repeats (alerts not grouped yet are left
+   * out). At most 10,000 alert ids.
+   */
+  public List<Long> incidentIdsOf(Collection<Long> alertIds) {
+    if (alertIds.size() > 10_000) {
+      throw new IllegalArgumentException("at most 10000 alert ids, was " + alertIds.size());
+    }
+    List<Long> ids = List.copyOf(alertIds);
+    return db.read("read incidents of " + ids.size() + " alerts", c -> {
+      java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+      for (int from = 0; from < ids.size(); from += 500) {
+        List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+        String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT incident_id FROM incident_alerts WHERE alert_id IN ("
+            + marks + ")")) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setLong(i + 1, chunk.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getLong(1));
+            }
+          }
+        }
+      }
+      return List.copyOf(out);
+    });
   }
 
   /** Ids of the alerts linked to the incident, in the order they were linked (empty for an unknown incident). */

@@ -50,6 +50,7 @@ public final class Store implements AutoCloseable {
   private final Settings settings;
   private final Baselines baselines;
   private final AuditLog audit;
+  private final Blocklist blocklist;
 
   private Store(HikariDataSource pool, StoreSettings s, String schemaVersion, Clock clock) {
     this.pool = pool;
@@ -68,6 +69,7 @@ public final class Store implements AutoCloseable {
     this.settings = new Settings(db, clock);
     this.baselines = new Baselines(db, clock);
     this.audit = new AuditLog(db, clock);
+    this.blocklist = new Blocklist(db, clock);
   }
 
   /**
@@ -303,6 +305,11 @@ public final class Store implements AutoCloseable {
   /** The detection engine's new-value baselines. */
   public Baselines baselines() {
     return baselines;
+  }
+
+  /** Blocked addresses (block_ip and the firewall feed). */
+  public Blocklist blocklist() {
+    return blocklist;
   }
 
   /** The audit trail of state-changing requests and security events. */

@@ -17,6 +17,9 @@ import java.time.Instant;
  * @param createdAt when it was created
  * @param startedAt when it first left pending (null until then)
  * @param finishedAt when it ended (null while pending or running)
+ * @param dedupKey what makes it unique, e.g. "incident:42|block_ip|ip:203.0.113.7" (null: not deduplicated)
+ * @param nextAttemptAt when a pending action may be tried next (null: at once)
  */
 public record StoredAction(long id, String type, String parameters, Long incidentId, Long alertId, String trigger,
-    ActionStatus status, int attempts, String outcome, Instant createdAt, Instant startedAt, Instant finishedAt) {}
+    ActionStatus status, int attempts, String outcome, Instant createdAt, Instant startedAt, Instant finishedAt,
+    String dedupKey, Instant nextAttemptAt) {}

@@ -69,6 +69,22 @@ abstract class IncidentsContract extends StoreContract {
   }
 
   @Test
+  void theIncidentsOfSomeAlertsAreListedOnceEachAndUngroupedAlertsAreLeftOut() {
+    List<StoredAlert> alerts = store.alerts().insertAll(List.of(alert("r", LOW, 1, 1L), alert("r", LOW, 2, 2L),
+        alert("r", LOW, 3, 3L), alert("r", LOW, 4, 4L)));
+    long first = store.incidents().create("a", LOW, null, null, "x").id();
+    long second = store.incidents().create("b", LOW, null, null, "x").id();
+    store.incidents().linkAlert(second, alerts.get(0).id(), "x");
+    store.incidents().linkAlert(first, alerts.get(1).id(), "x");
+    store.incidents().linkAlert(first, alerts.get(2).id(), "x");
+
+    assertThat(store.incidents().incidentIdsOf(alerts.stream().map(StoredAlert::id).toList()))
+        .containsExactly(first, second);
+    assertThat(store.incidents().incidentIdsOf(List.of(alerts.get(3).id()))).isEmpty();
+    assertThat(store.incidents().incidentIdsOf(List.of())).isEmpty();
+  }
+
+  @Test
   void linkingAnAlertIsIdempotentAndNeedsBothToExist() {
     long id = store.incidents().create("t", LOW, null, null, "alice").id();
     List<StoredAlert> alerts = store.alerts().insertAll(List.of(alert("r", LOW, 1, 1L), alert("r", LOW, 2, 2L)));

@@ -115,6 +115,14 @@ class PostgresStoreTest {
   }
 
   @Nested
+  class BlocklistOnPostgres extends BlocklistContract {
+    @Override
+    TestDatabase newDatabase(Path dir) {
+      return TestDatabase.postgres();
+    }
+  }
+
+  @Nested
   class AuditOnPostgres extends AuditContract {
     @Override
     TestDatabase newDatabase(Path dir) {

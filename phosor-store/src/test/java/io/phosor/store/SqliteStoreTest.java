@@ -105,6 +105,14 @@ class SqliteStoreTest {
   }
 
   @Nested
+  class BlocklistOnSqlite extends BlocklistContract {
+    @Override
+    TestDatabase newDatabase(Path dir) {
+      return sqlite(dir);
+    }
+  }
+
+  @Nested
   class AuditOnSqlite extends AuditContract {
     @Override
     TestDatabase newDatabase(Path dir) {
