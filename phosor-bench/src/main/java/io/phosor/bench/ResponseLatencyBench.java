@@ -115,6 +115,7 @@ public final class ResponseLatencyBench {
       rx.close();
       mail.stop();
     }
+    System.exit(0); // the stand-ins' and the HTTP client's threads would keep the JVM alive
   }
 
   private static void send(int port, int attackers, int perSecond) throws Exception {
@@ -125,7 +126,7 @@ public final class ResponseLatencyBench {
         String ip = "203.0." + (113 + i / 250) + "." + (1 + i % 250);
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < 5; k++) {
-          sb.append("<38>1 ").append(Instant.now()).append(" bench-host sshd 4242 - - Failed password for user")
+          sb.append("<38>1 ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).append(" bench-host sshd 4242 - - Failed password for user")
               .append(i).append(" from ").append(ip).append(" port ").append(40000 + k).append(" ssh2\n");
         }
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -203,10 +204,16 @@ public final class ResponseLatencyBench {
 
   private static List<JsonNode> actions(HttpClient http, String api, String token) throws Exception {
     List<JsonNode> out = new ArrayList<>();
-    JsonNode page = get(http, api + "/api/actions?limit=1000", token);
-    JsonNode items = page.isArray() ? page : page.path("actions");
-    items.forEach(out::add);
-    return out;
+    String before = "";
+    while (true) {
+      JsonNode page = get(http, api + "/api/actions?limit=1000" + before, token);
+      page.path("actions").forEach(out::add);
+      JsonNode next = page.path("next_before");
+      if (next.isMissingNode() || next.isNull()) {
+        return out;
+      }
+      before = "&before=" + next.asLong();
+    }
   }
 
   private static JsonNode get(HttpClient http, String url, String token) throws Exception {
@@ -258,11 +265,12 @@ public final class ResponseLatencyBench {
   /** HTTP stand-ins answering like Slack (200 "ok"), Teams (200), PagerDuty (202), a webhook and SCIM. */
   private static final class Receivers implements AutoCloseable {
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(8);
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
     Receivers() throws IOException {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-      server.setExecutor(Executors.newFixedThreadPool(8));
+      server.setExecutor(pool);
       server.createContext("/slack/", ex -> answer(ex, "slack", 200, "text/plain", "ok"));
       server.createContext("/teams/", ex -> answer(ex, "teams", 200, "text/plain", "1"));
       server.createContext("/v2/enqueue", ex -> answer(ex, "pagerduty", 202, "application/json",
@@ -270,8 +278,13 @@ public final class ResponseLatencyBench {
       server.createContext("/hook", ex -> answer(ex, "webhook", 200, "application/json", "{}"));
       server.createContext("/scim/v2/Users", ex -> {
         if (ex.getRequestMethod().equals("GET")) {
+          // filter=userName eq "<name>": answer with that user, as a SCIM server would
+          String q = java.net.URLDecoder.decode(String.valueOf(ex.getRequestURI().getRawQuery()), StandardCharsets.UTF_8);
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("userName eq \"([^\"]*)\"").matcher(q);
+          String name = m.find() ? m.group(1) : "nobody";
           answer(ex, "scim-get", 200, "application/scim+json", "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:"
-              + "ListResponse\"],\"totalResults\":1,\"Resources\":[{\"id\":\"u-1\",\"userName\":\"x\",\"active\":true}]}");
+              + "ListResponse\"],\"totalResults\":1,\"Resources\":[{\"id\":\"u-" + name + "\",\"userName\":\""
+              + name + "\",\"active\":true}]}");
         } else {
           answer(ex, "scim-patch", 200, "application/scim+json", "{\"id\":\"u-1\",\"active\":false}");
         }
@@ -303,6 +316,7 @@ public final class ResponseLatencyBench {
     @Override
     public void close() {
       server.stop(0);
+      pool.shutdownNow();
     }
   }
 }
