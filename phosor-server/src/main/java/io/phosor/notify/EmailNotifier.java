@@ -120,7 +120,7 @@ final class EmailNotifier implements Notifier {
 
   /** The message for a notice (package-private for tests). */
   MimeMessage message(Notice n) throws MessagingException {
-    String id = messageId(n.dedupKey(), n.resolve());
+    String id = messageId(n.dedupKey(), n.resolve() ? "resolved" : Text.severity(n.severity()).toLowerCase(Locale.ROOT));
     MimeMessage m = new MimeMessage(session) {
       @Override
       protected void updateMessageID() throws MessagingException {
@@ -133,7 +133,7 @@ final class EmailNotifier implements Notifier {
     m.setSentDate(Date.from(clock.instant()));
     m.setHeader("Auto-Submitted", "auto-generated"); // RFC 3834: no auto-replies to this
     if (n.resolve()) {
-      String trigger = messageId(n.dedupKey(), false);
+      String trigger = messageId(n.dedupKey(), Text.severity(n.severity()).toLowerCase(Locale.ROOT));
       m.setHeader("In-Reply-To", trigger);
       m.setHeader("References", trigger);
     }
@@ -156,8 +156,11 @@ final class EmailNotifier implements Notifier {
     return Text.cut("[Phosor][" + sev + "] " + (n.resolve() ? "Resolved: " : "") + title, 250);
   }
 
-  /** {@code <key@domain>}, with the key reduced to the characters a Message-ID's left part may hold (RFC 5322). */
-  String messageId(String dedupKey, boolean resolve) {
+  /**
+   * {@code <key.suffix@domain>}, with the key reduced to the characters a Message-ID's left part may hold (RFC
+   * 5322). The suffix is the severity of a trigger (an escalation is a new message) or "resolved".
+   */
+  String messageId(String dedupKey, String suffix) {
     StringBuilder b = new StringBuilder();
     String key = dedupKey == null || dedupKey.isEmpty() ? "phosor" : dedupKey;
     for (int i = 0; i < key.length() && b.length() < 200; i++) {
@@ -165,9 +168,7 @@ final class EmailNotifier implements Notifier {
       b.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-_.+=".indexOf(c) >= 0
           ? c : '_');
     }
-    if (resolve) {
-      b.append(".resolved");
-    }
+    b.append('.').append(suffix);
     return "<" + b + "@" + domain.toLowerCase(Locale.ROOT) + ">";
   }
 

@@ -242,12 +242,16 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
       }
       case "alert" -> {
         List<String> channels = action.channels().isEmpty() ? defaultChannels() : action.channels();
+        // One notification per channel and incident severity: a channel is told once about an incident, and told
+        // again when the incident escalates (medium -> critical), never twice at the same severity.
+        String severity = incident.severity().label();
         for (String c : channels) {
           Map<String, Object> params = new LinkedHashMap<>();
           params.put("channel", c);
           params.put("resolve", false);
-          out.add(guard(new Plan("alert", params, key + "|channel:" + c, trigger, incident.id(), alert.id(), null,
-              null), dryRun, dryWhy));
+          params.put("severity", severity);
+          out.add(guard(new Plan("alert", params, key + "|channel:" + c + "|severity:" + severity, trigger,
+              incident.id(), alert.id(), null, null), dryRun, dryWhy));
         }
       }
       default -> {
@@ -356,8 +360,12 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
   /** A resolve notice to PagerDuty for an incident whose trigger went there. */
   private Optional<Plan> resolvePlan(StoredIncident incident) {
     String triggerKey = "incident:" + incident.id() + "|alert|channel:pagerduty";
-    Optional<StoredAction> sent = store.actions().byDedupKey(triggerKey);
-    if (sent.isEmpty() || sent.get().status() == ActionStatus.REFUSED) {
+    // the latest PagerDuty trigger of the incident (one per severity it reached) that was not refused
+    Optional<StoredAction> sent = store.actions().forIncident(incident.id()).stream()
+        .filter(a -> a.type().equals("alert") && a.dedupKey() != null && a.dedupKey().startsWith(triggerKey + "|severity:")
+            && a.status() != ActionStatus.REFUSED)
+        .reduce((first, second) -> second);
+    if (sent.isEmpty()) {
       return Optional.empty();
     }
     Map<String, Object> params = new LinkedHashMap<>();

@@ -70,7 +70,7 @@ class EmailNotifierTest {
         .containsExactly("soc@example.com", "oncall@example.com");
     assertThat(m.getFrom()[0].toString()).isEqualTo("phosor@example.com");
     assertThat(m.getSubject()).isEqualTo("[Phosor][HIGH] SSH brute force from 203.0.113.7");
-    assertThat(m.getMessageID()).isEqualTo("<phosor-incident-42@example.com>");
+    assertThat(m.getMessageID()).isEqualTo("<phosor-incident-42.high@example.com>");
     assertThat(m.getHeader("Auto-Submitted")).containsExactly("auto-generated");
     assertThat(m.getHeader("X-Phosor-Incident")).containsExactly("42");
     assertThat(m.getSentDate().toInstant()).isEqualTo(clock.instant());
@@ -89,7 +89,7 @@ class EmailNotifierTest {
     MimeMessage m = GREENMAIL.getReceivedMessages()[0];
     assertThat(m.getSubject()).isEqualTo("[Phosor][HIGH] Resolved: SSH brute force from 203.0.113.7");
     assertThat(m.getMessageID()).isEqualTo("<phosor-incident-42.resolved@example.com>");
-    assertThat(m.getHeader("In-Reply-To")).containsExactly("<phosor-incident-42@example.com>");
+    assertThat(m.getHeader("In-Reply-To")).containsExactly("<phosor-incident-42.high@example.com>");
   }
 
   @Test
@@ -103,7 +103,7 @@ class EmailNotifierTest {
     assertThat(m.getHeader("Bcc")).isNull();
     assertThat(Arrays.stream(m.getAllRecipients()).map(Address::toString))
         .containsExactly("soc@example.com", "oncall@example.com");
-    assertThat(m.getMessageID()).isEqualTo("<phosor-incident-43@example.com>");
+    assertThat(m.getMessageID()).isEqualTo("<phosor-incident-43.critical@example.com>");
   }
 
   @Test

@@ -213,8 +213,8 @@ class ResponseEngineTest {
     assertThat(notice.entityValue()).isEqualTo("203.0.113.7");
     assertThat(store.blocklist().activeAddresses()).containsExactly("203.0.113.7");
 
-    // a second alert joins the same incident, the first update is replayed, and the server restarts
-    engine.onUpdate(joined(incident, storedAlert(Severity.CRITICAL, group), false));
+    // a second high alert joins the same incident, the first update is replayed, and the server restarts
+    engine.onUpdate(joined(incident, storedAlert(Severity.HIGH, group), false));
     engine.onUpdate(first);
     engine.close();
     ResponseEngine restarted = engine(Map.of(), playbooks, disabler, slack, pagerduty);
@@ -417,6 +417,35 @@ class ResponseEngineTest {
     assertThat(hung.status()).isEqualTo(ActionStatus.PENDING);
     assertThat(hung.outcome()).isEqualTo("attempt 1 failed: timed out after 3 s; next attempt at "
         + "2026-01-01T00:00:02Z");
+  }
+
+  @Test
+  void anIncidentThatEscalatesIsNotifiedAgainOncePerSeverityItReaches() throws Exception {
+    TestNotifier slack = new TestNotifier("slack");
+    TestNotifier pagerduty = new TestNotifier("pagerduty");
+    ResponseEngine engine = engine(Map.of(), defaults(), null, slack, pagerduty);
+    StoredIncident incident = incident(Severity.MEDIUM, "ip", "203.0.113.8");
+    Map<String, String> group = Map.of("source.ip", "203.0.113.8");
+
+    // medium: the security team hears of it (Slack), PagerDuty does not
+    engine.onUpdate(joined(incident, storedAlert(Severity.MEDIUM, group), true));
+    await().atMost(WAIT).until(() -> slack.sent.size() == 1 && settled(incident.id()));
+    assertThat(pagerduty.sent).isEmpty();
+    assertThat(slack.sent.get(0).severity()).isEqualTo(Severity.MEDIUM);
+
+    // a critical alert joins: the incident escalates, Slack hears again and PagerDuty pages, once each
+    engine.onUpdate(joined(incident, storedAlert(Severity.CRITICAL, group), false));
+    await().atMost(WAIT).until(() -> slack.sent.size() == 2 && pagerduty.sent.size() == 1 && settled(incident.id()));
+    assertThat(slack.sent.get(1).severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(slack.sent.get(1).title()).startsWith("[CRITICAL] ");
+
+    // more critical alerts: nothing new
+    engine.onUpdate(joined(incident, storedAlert(Severity.CRITICAL, group), false));
+    await().during(Duration.ofMillis(400)).atMost(WAIT).until(() -> slack.sent.size() == 2 && pagerduty.sent.size() == 1);
+    assertThat(actions(incident.id())).filteredOn(a -> a.type().equals("alert"))
+        .extracting(StoredAction::dedupKey).contains("incident:" + incident.id() + "|alert|channel:slack|severity:medium",
+            "incident:" + incident.id() + "|alert|channel:slack|severity:critical",
+            "incident:" + incident.id() + "|alert|channel:pagerduty|severity:critical");
   }
 
   @Test
