@@ -38,13 +38,6 @@ final class EventView {
   /** Group keys of stateful rules, per distinct group_by (key id), computed once per event. */
   private final Object[] keys;
   private final int[] keyAt;
-  /**
-   * Hash-consing of group keys (interning): equal keys of different events become one instance, so the
-   * per-rule group tables match them by reference and never read the key's characters. Bounded: when
-   * full it is emptied (a key met again is then matched by equals, as before; only speed changes).
-   */
-  private final java.util.HashMap<Object, Object> keyPool = new java.util.HashMap<>();
-  static final int KEY_POOL_MAX = 1 << 18;
   /** Scratch buffer for address parsing. */
   final long[] addr = new long[2];
   Event event;
@@ -141,24 +134,10 @@ final class EventView {
    */
   Object groupKey(int id, int[] slots) {
     if (keyAt[id] != stamp) {
-      keys[id] = intern(GroupKey.of(this, slots, false));
+      keys[id] = GroupKey.of(this, slots, false);
       keyAt[id] = stamp;
     }
     return keys[id];
-  }
-
-  private Object intern(Object k) {
-    if (k == null || k == GroupKey.NONE) {
-      return k;
-    }
-    Object p = keyPool.putIfAbsent(k, k);
-    if (p != null) {
-      return p;
-    }
-    if (keyPool.size() > KEY_POOL_MAX) {
-      keyPool.clear();
-    }
-    return k;
   }
 
   /** Whether literal {@code id} was found in the current event. */
