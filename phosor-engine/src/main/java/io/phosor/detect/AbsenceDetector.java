@@ -59,7 +59,7 @@ final class AbsenceDetector extends Detector {
     if (!isA && !isB) {
       return;
     }
-    Object key = GroupKey.of(v, groupSlots, false);
+    Object key = v.groupKey(keyId, groupSlots);
     if (key == null) {
       return;
     }

@@ -22,6 +22,8 @@ final class Compiler {
   /** slot -> folded literal -> literal id. */
   private final Map<Integer, Map<String, Integer>> literals = new LinkedHashMap<>();
   private int literalCount;
+  /** Distinct group_by slot lists -> key id, so rules sharing a group_by share the per-event key. */
+  private final Map<List<Integer>, Integer> keyIds = new HashMap<>();
 
   /** A guard fact: {@code slot} equals folded {@code value}, or contains literal {@code literal} (>= 0). */
   record Atom(int slot, String value, int literal) {}
@@ -39,6 +41,16 @@ final class Compiler {
 
   int slot(String field) {
     return slots.computeIfAbsent(Fields.canonical(field), k -> slots.size());
+  }
+
+  /** The key id of a group_by (as slots); equal lists share one id. */
+  int keyId(int[] slots) {
+    return keyIds.computeIfAbsent(java.util.Arrays.stream(slots).boxed().toList(), k -> keyIds.size());
+  }
+
+  /** Number of distinct key ids. */
+  int keyCount() {
+    return keyIds.size();
   }
 
   String[] slotNames() {

@@ -68,7 +68,7 @@ final class CorrelationDetector extends Detector {
     if (!any) {
       return;
     }
-    Object key = GroupKey.of(v, groupSlots, false);
+    Object key = v.groupKey(keyId, groupSlots);
     if (key == null) {
       return;
     }

@@ -17,6 +17,8 @@ abstract class Detector {
   final Rule rule;
   final Node filter;
   final int[] groupSlots;
+  /** Id of this rule's group_by in the per-event key cache ({@link EventView#groupKey}). */
+  final int keyId;
   final boolean eventTime;
   final long suppressMs;
   /**
@@ -43,6 +45,7 @@ abstract class Detector {
     this.rule = rule;
     this.filter = c.compile(rule.name(), rule.filter());
     this.groupSlots = rule.groupBy().stream().mapToInt(c::slot).toArray();
+    this.keyId = c.keyId(groupSlots);
     this.eventTime = rule.time() == Rule.TimeBasis.EVENT;
     this.suppressMs = rule.suppress().toMillis();
     this.stampsExpire = !(eventTime && (rule.spec() instanceof Rule.Pattern || rule.spec() instanceof Rule.TimeOfDay));
@@ -62,7 +65,7 @@ abstract class Detector {
     if (late || !filter.test(v)) {
       return null;
     }
-    return GroupKey.of(v, groupSlots, false);
+    return v.groupKey(keyId, groupSlots);
   }
 
   /** Runs the rule over the current event; {@code t} is on the rule's time basis (ms); {@code late} only for event time. */

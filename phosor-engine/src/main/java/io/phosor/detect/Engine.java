@@ -102,7 +102,7 @@ public final class Engine {
     RuleSet s = set;
     s.view.reset(event);
     s.run(ev, in, late, out);
-    s.view.event = null;
+    s.view.clear();
     for (Detector d : s.timed) {
       d.fireDue(d.eventTime ? watermarkMs() : maxIngestTime, out);
     }

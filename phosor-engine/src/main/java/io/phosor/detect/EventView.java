@@ -1,7 +1,10 @@
 package io.phosor.detect;
 
 import io.phosor.event.Event;
+import io.phosor.event.Fields;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The current event as the compiled rules see it: each field is read once per event (by slot, however
@@ -10,7 +13,15 @@ import java.util.Arrays;
  * with a stamp per event, so nothing is cleared between events. One per compiled rule set; not thread-safe.
  */
 final class EventView {
+  /**
+   * Fields that are first-class properties of {@link Event} (read through {@link Event#get}); every other
+   * slot is read straight from the field map, skipping the alias lookup and the switch of {@code get}.
+   */
+  private static final Set<String> PROPERTIES = Set.of(Fields.TIMESTAMP, Fields.INGESTED, Fields.ORIGINAL,
+      Fields.SOURCE, Fields.SOURCE_ADDRESS, Fields.ID, Fields.PARSE_ERROR);
   private final String[] fields;
+  /** Per slot: the field is a plain map entry (not one of {@link #PROPERTIES}). */
+  private final boolean[] plain;
   private final Object[] raw;
   private final int[] rawAt;
   private final String[] str;
@@ -24,14 +35,25 @@ final class EventView {
   final int[] litFound;
   /** Scratch list of literal ids found in the current event. */
   final int[] litHits;
+  /** Group keys of stateful rules, per distinct group_by (key id), computed once per event. */
+  private final Object[] keys;
+  private final int[] keyAt;
   /** Scratch buffer for address parsing. */
   final long[] addr = new long[2];
   Event event;
+  /** The current event's field map (slot names are canonical, so no alias resolution is needed). */
+  private Map<String, Object> map;
   int stamp;
 
-  EventView(String[] fields, Leaf[] leaves, int literals) {
-    this.fields = fields;
+  EventView(String[] fields, Leaf[] leaves, int literals, int groupKeys) {
     int n = fields.length;
+    this.fields = new String[n];
+    this.plain = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      // Interned, so the field map's probe settles on a reference comparison with the Fields constants.
+      this.fields[i] = fields[i].intern();
+      this.plain[i] = !PROPERTIES.contains(this.fields[i]);
+    }
     this.raw = new Object[n];
     this.rawAt = new int[n];
     this.str = new String[n];
@@ -43,25 +65,35 @@ final class EventView {
     this.leafAt = new int[leaves.length];
     this.litFound = new int[literals];
     this.litHits = new int[literals];
+    this.keys = new Object[groupKeys];
+    this.keyAt = new int[groupKeys];
   }
 
   /** Starts a new event. */
   void reset(Event e) {
     event = e;
+    map = e == null ? null : e.mutableFields();
     if (++stamp == 0) { // wrapped after 2^32 events: forget everything once
       Arrays.fill(rawAt, 0);
       Arrays.fill(strAt, 0);
       Arrays.fill(foldAt, 0);
       Arrays.fill(leafAt, 0);
       Arrays.fill(litFound, 0);
+      Arrays.fill(keyAt, 0);
       stamp = 1;
     }
+  }
+
+  /** Drops the current event (so the view does not keep it alive). */
+  void clear() {
+    event = null;
+    map = null;
   }
 
   /** The field's value (null when absent). */
   Object raw(int slot) {
     if (rawAt[slot] != stamp) {
-      raw[slot] = event.get(fields[slot]);
+      raw[slot] = plain[slot] ? map.get(fields[slot]) : event.get(fields[slot]);
       rawAt[slot] = stamp;
     }
     return raw[slot];
@@ -94,6 +126,18 @@ final class EventView {
       leafAt[id] = stamp;
     }
     return leafValue[id];
+  }
+
+  /**
+   * The stateful group key ({@link GroupKey#of} without missing values) for key id {@code id}, built once
+   * per event and shared by every rule with the same group_by (no per-rule key allocation or hashing).
+   */
+  Object groupKey(int id, int[] slots) {
+    if (keyAt[id] != stamp) {
+      keys[id] = GroupKey.of(this, slots, false);
+      keyAt[id] = stamp;
+    }
+    return keys[id];
   }
 
   /** Whether literal {@code id} was found in the current event. */

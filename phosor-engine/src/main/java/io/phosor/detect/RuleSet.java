@@ -80,7 +80,7 @@ final class RuleSet {
     }
     litRules = new int[c.literalCount()][];
     lit.forEach((id, l) -> litRules[id] = l.stream().mapToInt(Integer::intValue).distinct().toArray());
-    view = new EventView(c.slotNames(), c.leaves(), c.literalCount());
+    view = new EventView(c.slotNames(), c.leaves(), c.literalCount(), c.keyCount());
   }
 
   private static Condition guardCondition(Rule r) {
