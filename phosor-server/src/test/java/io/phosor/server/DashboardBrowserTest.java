@@ -242,6 +242,24 @@ class DashboardBrowserTest {
 
   @Test
   @Order(5)
+  void theLiveFeedShowsTheDropAndReconnectsByItself() throws Exception {
+    loginAs("viewer");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "live".equals(driver.findElement(By.id("live")).getAttribute("data-state")));
+    js("window.phosorNoReload = true");
+    int port = t.server().httpPort();
+    t.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("live")).startsWith("reconnecting in "));
+    shot("reconnecting");
+    // the same data directory (the same signing key and accounts) on the same port: the page's token still works
+    t = TestServer.start(data, Map.of("PHOSOR_SEARCH_ENABLED", "false", "PHOSOR_HTTP_PORT", Integer.toString(port)));
+    await().atMost(Duration.ofSeconds(40)).until(() -> "live".equals(driver.findElement(By.id("live")).getAttribute("data-state")));
+    sendSyslog(failures(5, "198.51.100.23"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> text(By.id("alert-feed")).contains("198.51.100.23"));
+    assertThat(js("return window.phosorNoReload === true")).as("reconnected by itself, no reload").isEqualTo(true);
+  }
+
+  @Test
+  @Order(6)
   void aSessionEndsOnA401AndTheLoginFormComesBack() throws Exception {
     loginAs("analyst");
     // a token the server no longer takes (its account changed) ends the session at the next call
