@@ -6,6 +6,7 @@ import {LiveFeed} from './live.js';
 import {toast} from './dom.js';
 import {mountAlerts} from './alerts.js';
 import {mountIncidents, mountIncident} from './incidents.js';
+import {mountRules, mountRule} from './rules.js';
 
 const $ = (id) => document.getElementById(id);
 let page = null;
@@ -64,7 +65,11 @@ function route() {
   const params = new URLSearchParams(query || '');
   const view = $('view');
   const m = path.match(/^\/incidents\/(\d{1,18})$/);
+  const rule = path.match(/^\/rules\/([A-Za-z0-9._-]{1,128})$/);
   if (m) page = mountIncident(view, Number(m[1]));
+  else if (path === '/rules/new') page = mountRule(view, null);
+  else if (rule) page = mountRule(view, decodeURIComponent(rule[1]));
+  else if (path === '/rules') page = mountRules(view);
   else if (path === '/incidents') page = mountIncidents(view, params);
   else page = mountAlerts(view);
   for (const a of document.querySelectorAll('#nav a')) {

@@ -215,6 +215,10 @@ class DashboardBrowserTest {
     assertThat(driver.findElements(By.id("work-form"))).isEmpty();
     assertThat(driver.findElements(By.cssSelector("#view button"))).isEmpty();
     shot("incident-viewer");
+    driver.findElement(By.linkText("Rules")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#rule-table tbody tr")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#view button"))).isEmpty();
+    assertThat(driver.findElements(By.id("new-rule"))).isEmpty();
   }
 
   @Test
@@ -242,6 +246,54 @@ class DashboardBrowserTest {
 
   @Test
   @Order(5)
+  void anAdminTogglesARuleSeesTheServersValidationMessageCreatesARuleAndTestsIt() throws Exception {
+    driver.findElement(By.id("username")).sendKeys("admin");
+    driver.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD, Keys.ENTER);
+    await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("who")).startsWith("admin "));
+    driver.findElement(By.linkText("Rules")).click();
+    By toggle = By.cssSelector("button[aria-label='Disable rule xss-probe']");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(toggle).isEmpty());
+    accessible("rules");
+    shot("rules");
+    driver.findElement(toggle).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(
+        By.cssSelector("button[aria-label='Enable rule xss-probe']")).isEmpty());
+    assertThat(JSON.readTree(t.get("/api/rules/xss-probe", t.admin()).body()).get("enabled").asBoolean()).isFalse();
+    driver.findElement(By.cssSelector("button[aria-label='Enable rule xss-probe']")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(toggle).isEmpty());
+    assertThat(JSON.readTree(t.get("/api/rules/xss-probe", t.admin()).body()).get("enabled").asBoolean()).isTrue();
+
+    driver.findElement(By.id("new-rule")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("rule-source")).isEmpty());
+    WebElement source = driver.findElement(By.id("rule-source"));
+    source.clear();
+    source.sendKeys("{\"id\": \"dash-bad\", \"name\": \"Bad\", \"type\": \"threshold\", \"severity\": \"low\", "
+        + "\"config\": {\"field\": \"raw\", \"contains\": \"x\", \"count\": 0, \"window_seconds\": 60}}");
+    driver.findElement(By.id("rule-save")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("rule-problem")).isEmpty());
+    assertThat(text(By.id("rule-problem"))).contains("count");
+    assertThat(t.get("/api/rules/dash-bad", t.admin()).statusCode()).isEqualTo(404);
+    shot("rule-invalid");
+
+    source.clear();
+    source.sendKeys("{\"id\": \"dash-probe\", \"name\": \"Dashboard probe\", \"type\": \"pattern\", "
+        + "\"severity\": \"low\", \"config\": {\"field\": \"raw\", \"contains\": \"dash-probe\"}}");
+    driver.findElement(By.id("rule-save")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.getCurrentUrl().endsWith("#/rules/dash-probe"));
+    assertThat(t.get("/api/rules/dash-probe", t.admin()).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("rule-source")).getAttribute("value")
+        .contains("dash-probe"));
+    driver.findElement(By.id("test-lines")).sendKeys("<14>Nov 21 10:00:00 web1 app: dash-probe here\nnothing to see");
+    driver.findElement(By.id("test-run")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("test-summary")).isEmpty());
+    assertThat(text(By.id("test-summary"))).isEqualTo("1 alert would fire over 2 events.");
+    assertThat(text(By.id("test-results"))).contains("dash-probe");
+    accessible("rule");
+    shot("rule");
+  }
+
+  @Test
+  @Order(6)
   void theLiveFeedShowsTheDropAndReconnectsByItself() throws Exception {
     loginAs("viewer");
     await().atMost(Duration.ofSeconds(10)).until(() -> "live".equals(driver.findElement(By.id("live")).getAttribute("data-state")));
@@ -259,7 +311,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aSessionEndsOnA401AndTheLoginFormComesBack() throws Exception {
     loginAs("analyst");
     // a token the server no longer takes (its account changed) ends the session at the next call
