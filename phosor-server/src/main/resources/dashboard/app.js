@@ -7,6 +7,7 @@ import {toast} from './dom.js';
 import {mountAlerts} from './alerts.js';
 import {mountIncidents, mountIncident} from './incidents.js';
 import {mountRules, mountRule} from './rules.js';
+import {mountSearch} from './search.js';
 
 const $ = (id) => document.getElementById(id);
 let page = null;
@@ -70,6 +71,7 @@ function route() {
   else if (path === '/rules/new') page = mountRule(view, null);
   else if (rule) page = mountRule(view, decodeURIComponent(rule[1]));
   else if (path === '/rules') page = mountRules(view);
+  else if (path === '/search') page = mountSearch(view, params);
   else if (path === '/incidents') page = mountIncidents(view, params);
   else page = mountAlerts(view);
   for (const a of document.querySelectorAll('#nav a')) {

@@ -71,7 +71,7 @@ class DashboardBrowserTest {
           + " missing (apt-get install chromium chromium-driver; .ci/run does it as root)");
       Assumptions.abort("chromium or chromedriver missing");
     }
-    t = TestServer.start(data, Map.of("PHOSOR_SEARCH_ENABLED", "false", "PHOSOR_WS_STATS_SECONDS", "1"));
+    t = TestServer.start(data, Map.of("PHOSOR_WS_STATS_SECONDS", "1"));
     t.analyst();
     t.viewer();
     ChromeOptions options = new ChromeOptions();
@@ -294,6 +294,28 @@ class DashboardBrowserTest {
 
   @Test
   @Order(6)
+  void searchShowsAHistogramAndExpandableEventsAndTheServersQueryError() throws Exception {
+    loginAs("viewer");
+    driver.findElement(By.linkText("Search")).click();
+    WebElement q = driver.findElement(By.id("search-q"));
+    q.sendKeys("\"Failed password\"", Keys.ENTER);
+    await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("search-count")).startsWith("5 matching"));
+    assertThat(driver.findElements(By.cssSelector("#histogram rect.bar"))).isNotEmpty();
+    assertThat(driver.findElement(By.id("histogram")).getAttribute("aria-label")).startsWith("5 matching events");
+    List<WebElement> rows = driver.findElements(By.cssSelector("#search-results > li"));
+    assertThat(rows).hasSize(5);
+    rows.get(0).findElement(By.tagName("summary")).click();
+    assertThat(rows.get(0).findElement(By.tagName("pre")).getText()).contains(IP, "Failed password");
+    accessible("search");
+    shot("search");
+    q.clear();
+    q.sendKeys("source.ip:999.1.1.1", Keys.ENTER);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("search-problem")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#search-results > li"))).isEmpty();
+  }
+
+  @Test
+  @Order(7)
   void theLiveFeedShowsTheDropAndReconnectsByItself() throws Exception {
     loginAs("viewer");
     await().atMost(Duration.ofSeconds(10)).until(() -> "live".equals(driver.findElement(By.id("live")).getAttribute("data-state")));
@@ -303,7 +325,7 @@ class DashboardBrowserTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("live")).startsWith("reconnecting in "));
     shot("reconnecting");
     // the same data directory (the same signing key and accounts) on the same port: the page's token still works
-    t = TestServer.start(data, Map.of("PHOSOR_SEARCH_ENABLED", "false", "PHOSOR_HTTP_PORT", Integer.toString(port)));
+    t = TestServer.start(data, Map.of("PHOSOR_HTTP_PORT", Integer.toString(port)));
     await().atMost(Duration.ofSeconds(40)).until(() -> "live".equals(driver.findElement(By.id("live")).getAttribute("data-state")));
     sendSyslog(failures(5, "198.51.100.23"));
     await().atMost(Duration.ofSeconds(20)).until(() -> text(By.id("alert-feed")).contains("198.51.100.23"));
@@ -311,7 +333,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aSessionEndsOnA401AndTheLoginFormComesBack() throws Exception {
     loginAs("analyst");
     // a token the server no longer takes (its account changed) ends the session at the next call
