@@ -8,6 +8,7 @@ import {mountAlerts} from './alerts.js';
 import {mountIncidents, mountIncident} from './incidents.js';
 import {mountRules, mountRule} from './rules.js';
 import {mountSearch} from './search.js';
+import {mountSources, mountAudit} from './sources.js';
 
 const $ = (id) => document.getElementById(id);
 let page = null;
@@ -54,6 +55,7 @@ function showApp() {
   $('session').hidden = false;
   $('who').textContent = who.username + ' (' + who.role + ')';
   document.body.dataset.role = who.role;
+  $('nav-audit').hidden = !(who.role === 'admin' || who.kind === 'api_token');
   $('view').hidden = false;
   feed.start();
   route();
@@ -72,6 +74,8 @@ function route() {
   else if (rule) page = mountRule(view, decodeURIComponent(rule[1]));
   else if (path === '/rules') page = mountRules(view);
   else if (path === '/search') page = mountSearch(view, params);
+  else if (path === '/sources') page = mountSources(view);
+  else if (path === '/audit') page = mountAudit(view);
   else if (path === '/incidents') page = mountIncidents(view, params);
   else page = mountAlerts(view);
   for (const a of document.querySelectorAll('#nav a')) {

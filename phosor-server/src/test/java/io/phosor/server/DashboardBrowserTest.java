@@ -219,6 +219,11 @@ class DashboardBrowserTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#rule-table tbody tr")).isEmpty());
     assertThat(driver.findElements(By.cssSelector("#view button"))).isEmpty();
     assertThat(driver.findElements(By.id("new-rule"))).isEmpty();
+    assertThat(driver.findElement(By.id("nav-audit")).isDisplayed()).isFalse();
+    driver.findElement(By.linkText("Sources")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("source-table")).contains("syslog"));
+    assertThat(driver.findElements(By.id("file-form"))).isEmpty();
+    assertThat(driver.findElements(By.cssSelector("#view button"))).isEmpty();
   }
 
   @Test
@@ -290,6 +295,17 @@ class DashboardBrowserTest {
     assertThat(text(By.id("test-results"))).contains("dash-probe");
     accessible("rule");
     shot("rule");
+
+    driver.findElement(By.linkText("Sources")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("source-table")).contains("syslog"));
+    driver.findElement(By.id("file-path")).sendKeys("/etc/shadow", Keys.ENTER);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("file-problem")).isEmpty());
+    accessible("sources");
+    shot("sources");
+    driver.findElement(By.linkText("Audit")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("audit-table")).contains("POST /api/rules/{rule_id}/toggle"));
+    accessible("audit");
+    shot("audit");
   }
 
   @Test
