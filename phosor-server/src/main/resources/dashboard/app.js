@@ -9,6 +9,7 @@ import {mountIncidents, mountIncident} from './incidents.js';
 import {mountRules, mountRule} from './rules.js';
 import {mountSearch} from './search.js';
 import {mountSources, mountAudit} from './sources.js';
+import {mountOverview} from './overview.js';
 
 const $ = (id) => document.getElementById(id);
 let page = null;
@@ -76,6 +77,7 @@ function route() {
   else if (path === '/search') page = mountSearch(view, params);
   else if (path === '/sources') page = mountSources(view);
   else if (path === '/audit') page = mountAudit(view);
+  else if (path === '/overview') page = mountOverview(view);
   else if (path === '/incidents') page = mountIncidents(view, params);
   else page = mountAlerts(view);
   for (const a of document.querySelectorAll('#nav a')) {

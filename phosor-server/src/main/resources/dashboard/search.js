@@ -22,15 +22,15 @@ function svg(tag, attrs, ...children) {
 }
 
 /** Bars of `buckets` ({start, count}); each bar has a <title> with its time and count. */
-export function histogram(data) {
+export function histogram(data, id = 'histogram', what = 'matching events') {
   const buckets = data.buckets || [];
   const width = 1000;
   const height = 160;
   const pad = 22;
   const max = Math.max(1, ...buckets.map((b) => Number(b.count)));
   const bw = width / Math.max(1, buckets.length);
-  const chart = svg('svg', {viewBox: `0 0 ${width} ${height + pad}`, class: 'histogram', id: 'histogram', role: 'img',
-    'aria-label': Number(data.total) + ' matching events from ' + data.from + ' to ' + data.to
+  const chart = svg('svg', {viewBox: `0 0 ${width} ${height + pad}`, class: 'histogram', id, role: 'img',
+    'aria-label': Number(data.total) + ' ' + what + ' from ' + data.from + ' to ' + data.to
       + ', ' + buckets.length + ' bars of ' + Number(data.interval_seconds) + ' s'});
   chart.append(svg('line', {x1: 0, y1: height, x2: width, y2: height, class: 'axis'}));
   buckets.forEach((b, i) => {

@@ -328,6 +328,19 @@ class DashboardBrowserTest {
     q.sendKeys("source.ip:999.1.1.1", Keys.ENTER);
     await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("search-problem")).isEmpty());
     assertThat(driver.findElements(By.cssSelector("#search-results > li"))).isEmpty();
+
+    driver.findElement(By.linkText("Overview")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#top-ips li")).isEmpty());
+    assertThat(text(By.id("top-rules"))).contains("SSH brute force");
+    assertThat(text(By.id("top-ips"))).contains(IP);
+    assertThat(text(By.id("figures"))).contains("Open incidents");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#events-histogram rect.bar")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#alerts-histogram rect.bar"))).isNotEmpty();
+    accessible("overview");
+    shot("overview");
+    driver.manage().window().setSize(new Dimension(375, 812));
+    noHorizontalScroll();
+    shot("overview-phone");
   }
 
   @Test
