@@ -10,6 +10,7 @@ import {mountRules, mountRule} from './rules.js';
 import {mountSearch} from './search.js';
 import {mountSources, mountAudit} from './sources.js';
 import {mountOverview} from './overview.js';
+import {mountUsers} from './users.js';
 
 const $ = (id) => document.getElementById(id);
 let page = null;
@@ -56,7 +57,9 @@ function showApp() {
   $('session').hidden = false;
   $('who').textContent = who.username + ' (' + who.role + ')';
   document.body.dataset.role = who.role;
-  $('nav-audit').hidden = !(who.role === 'admin' || who.kind === 'api_token');
+  const admin = who.role === 'admin' || who.kind === 'api_token';
+  $('nav-audit').hidden = !admin;
+  $('nav-users').hidden = !admin;
   $('view').hidden = false;
   feed.start();
   route();
@@ -78,6 +81,7 @@ function route() {
   else if (path === '/sources') page = mountSources(view);
   else if (path === '/audit') page = mountAudit(view);
   else if (path === '/overview') page = mountOverview(view);
+  else if (path === '/users') page = mountUsers(view);
   else if (path === '/incidents') page = mountIncidents(view, params);
   else page = mountAlerts(view);
   for (const a of document.querySelectorAll('#nav a')) {

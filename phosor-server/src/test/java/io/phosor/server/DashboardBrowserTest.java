@@ -220,6 +220,7 @@ class DashboardBrowserTest {
     assertThat(driver.findElements(By.cssSelector("#view button"))).isEmpty();
     assertThat(driver.findElements(By.id("new-rule"))).isEmpty();
     assertThat(driver.findElement(By.id("nav-audit")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("nav-users")).isDisplayed()).isFalse();
     driver.findElement(By.linkText("Sources")).click();
     await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("source-table")).contains("syslog"));
     assertThat(driver.findElements(By.id("file-form"))).isEmpty();
@@ -306,6 +307,28 @@ class DashboardBrowserTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("audit-table")).contains("POST /api/rules/{rule_id}/toggle"));
     accessible("audit");
     shot("audit");
+
+    driver.findElement(By.linkText("Users")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#user-table tr[data-user='viewer']")).isEmpty());
+    driver.findElement(By.id("new-username")).sendKeys("carol");
+    driver.findElement(By.id("new-password")).sendKeys("short");
+    driver.findElement(By.id("user-create")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("users-problem")).isEmpty());
+    assertThat(text(By.id("users-problem"))).contains("12");
+    driver.findElement(By.id("new-password")).clear();
+    driver.findElement(By.id("new-password")).sendKeys("carol-password-123");
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("new-role"))).selectByValue("analyst");
+    driver.findElement(By.id("user-create")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#user-table tr[data-user='carol']")).isEmpty());
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.cssSelector("select[aria-label='Role of carol']"))).selectByValue("viewer");
+    await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(t.get("/api/users/carol", t.admin()).body())
+        .get("role").asText().equals("viewer"));
+    driver.findElement(By.cssSelector("button[aria-label='Delete account carol']")).click();
+    await().until(() -> driver.findElement(By.id("confirm")).isDisplayed());
+    driver.findElement(By.id("confirm-ok")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> t.get("/api/users/carol", t.admin()).statusCode() == 404);
+    accessible("users");
+    shot("users");
   }
 
   @Test
