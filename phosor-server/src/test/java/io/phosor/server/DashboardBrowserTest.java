@@ -78,6 +78,7 @@ class DashboardBrowserTest {
     options.setBinary(CHROMIUM);
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--window-size=1280,800", "--no-first-run", "--disable-extensions", "--lang=en-US");
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
         .usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
@@ -93,6 +94,17 @@ class DashboardBrowserTest {
     if (t != null) {
       t.close();
     }
+  }
+
+  /** No script error and no Content-Security-Policy violation in the browser console during the test. */
+  @org.junit.jupiter.api.AfterEach
+  void noScriptErrorsOrPolicyViolations() {
+    List<String> all = driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .map(org.openqa.selenium.logging.LogEntry::getMessage).toList();
+    List<String> bad = all.stream()
+        .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught") || m.contains("SyntaxError"))
+        .toList();
+    assertThat(bad).as("browser console").isEmpty();
   }
 
   @BeforeEach
