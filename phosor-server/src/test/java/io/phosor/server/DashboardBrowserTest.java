@@ -407,6 +407,12 @@ class DashboardBrowserTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> driver.findElement(By.id("login-view")).isDisplayed());
     assertThat(text(By.id("login-error"))).contains("log in again");
     assertThat(js("return sessionStorage.getItem('phosor.token')")).isNull();
+
+    // a token that has expired is not used after a reload: straight to the login form, and forgotten
+    js("sessionStorage.setItem('phosor.token', 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x')");
+    driver.navigate().refresh();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("login-view")).isDisplayed());
+    assertThat(js("return sessionStorage.getItem('phosor.token')")).isNull();
   }
 
   private static List<JsonNode> manualActions(long incident) throws Exception {
