@@ -88,6 +88,8 @@ public final class OpenApi {
   public static final List<Op> OPS = List.of(
       op("GET", "/health", "status", Role.PUBLIC, "Health of ingestion, detection, store, index and audit"),
       op("GET", PATH, "meta", Role.PUBLIC, "This OpenAPI document"),
+      op("GET", "/", "dashboard", Role.PUBLIC, "The dashboard page (HTML; holds no data, calls the API with a token)"),
+      op("GET", "/ui/{file}", "dashboard", Role.PUBLIC, "The dashboard's scripts, styles and images"),
       op("POST", "/api/auth/token", "auth", Role.PUBLIC, "Log in: username and password give an access token")
           .with(Body.JSON_OR_FORM),
       op("GET", "/api/auth/me", "auth", Role.VIEWER, "The caller: username, role, kind"),
@@ -278,7 +280,8 @@ public final class OpenApi {
     } else if (op.status() == 204) {
       responses.put("204", Map.of("description", "done"));
     } else {
-      String type = op.path().equals("/metrics") || op.path().equals(FEED) ? "text/plain" : "application/json";
+      String type = op.path().equals("/metrics") || op.path().equals(FEED) ? "text/plain"
+          : op.tag().equals("dashboard") ? "text/html" : "application/json";
       responses.put(Integer.toString(op.status()), Map.of("description", "ok",
           "content", Map.of(type, Map.of("schema", Map.of("type", "object")))));
     }

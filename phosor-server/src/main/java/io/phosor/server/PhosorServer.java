@@ -263,6 +263,8 @@ public final class PhosorServer implements AutoCloseable {
     new DetectRoutes(mapper, catalog::rules).register(http.app());
     new AuditRoutes(audit).register(http.app());
     PlannedRoutes.register(http.app());
+    // the dashboard's static files (public: they hold no data; the page calls the API with the user's token)
+    new io.phosor.dashboard.DashboardRoutes(PhosorServer.class.getClassLoader()).register(http.app());
     // threat intelligence: indicator files, the ingest hook (threat.indicator.*), alert enrichment, /api/intel
     this.intel = new Intel(config.response(), data, store.alerts(), live, audit, registry, clock);
     pipeline.enrichWith(intel.eventEnricher());
