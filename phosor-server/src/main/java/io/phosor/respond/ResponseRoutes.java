@@ -352,6 +352,9 @@ final class ResponseRoutes {
     }
     if (token == null || !MessageDigest.isEqual(sha256(token), feedTokenHash)) {
       feedDenied.increment();
+      // a security event like any rejected token (never the token itself)
+      audit.record("anonymous", null, ctx.ip(), "token.rejected", "GET " + FEED_PATH, "denied",
+          Map.of("reason", token == null ? "no blocklist feed token" : "wrong blocklist feed token"));
       ctx.header("WWW-Authenticate", "Bearer realm=\"phosor-blocklist\"");
       HttpApi.error(ctx, 401, "unauthorized", token == null ? "the blocklist feed needs its token: 'Authorization: "
           + "Bearer <token>' or ?token=<token> (data/secrets/blocklist-feed.token or PHOSOR_BLOCKLIST_FEED_TOKEN)"

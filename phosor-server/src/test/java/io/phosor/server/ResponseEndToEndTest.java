@@ -102,6 +102,11 @@ class ResponseEndToEndTest {
       assertThat(t.get("/api/blocklist.txt?token=wrong", null).statusCode()).isEqualTo(401);
       assertThat(t.get("/api/blocklist.txt", t.admin()).statusCode()).as("the API token is not the feed token")
           .isEqualTo(401);
+      // each refusal is a security event in the audit log, without the token that was tried
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> t.get(
+          "/api/audit?action=token.rejected&limit=1000", t.admin()).body().split("GET /api/blocklist.txt", -1).length - 1 == 3);
+      assertThat(t.get("/api/audit?action=token.rejected&limit=1000", t.admin()).body())
+          .contains("wrong blocklist feed token", "no blocklist feed token").doesNotContain("?token=wrong");
 
       assertThat(t.request("DELETE", "/api/blocklist/203.0.113.7", t.viewer(), null, null).statusCode())
           .isEqualTo(403);
