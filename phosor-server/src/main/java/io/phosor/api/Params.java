@@ -1,10 +1,14 @@
 package io.phosor.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /** Query and path parameters, parsed and bounded in one place: a bad value is a 400 naming the parameter. */
 public final class Params {
@@ -81,6 +85,31 @@ public final class Params {
       throw ApiException.badRequest(name + " must be an ISO-8601 time (2026-11-21T10:00:00Z), a date (2026-11-21) "
           + "or epoch milliseconds, was '" + abbreviate(v) + "'");
     }
+  }
+
+  /**
+   * The request body as a JSON object whose fields are all in {@code allowed} (a typo is a 400, not a silently
+   * ignored field); 400 when it is not valid JSON or not an object.
+   */
+  public static JsonNode jsonObject(Context ctx, ObjectMapper mapper, List<String> allowed) {
+    String text = ctx.body();
+    JsonNode n;
+    try {
+      n = text.isBlank() ? null : mapper.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (n == null || !n.isObject()) {
+      throw ApiException.badRequest("body must be a JSON object with " + String.join(", ", allowed));
+    }
+    var it = n.fieldNames();
+    while (it.hasNext()) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw ApiException.badRequest("unknown field '" + abbreviate(f) + "'; accepted: " + String.join(", ", allowed));
+      }
+    }
+    return n;
   }
 
   /** Cuts user input quoted in an error message to a readable length. */

@@ -1,11 +1,11 @@
 package io.phosor.auth;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.phosor.api.ApiException;
+import io.phosor.api.Params;
 import io.phosor.api.HttpApi;
 import io.phosor.store.StoredUser;
 import java.time.Instant;
@@ -50,7 +50,7 @@ public final class AuthRoutes {
     String password;
     String ct = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     if (ct.contains("json") || (!ct.contains("form") && ctx.body().stripLeading().startsWith("{"))) {
-      JsonNode body = object(ctx, List.of("username", "password"));
+      JsonNode body = Params.jsonObject(ctx, mapper, List.of("username", "password"));
       username = text(body, "username");
       password = text(body, "password");
     } else {
@@ -76,7 +76,7 @@ public final class AuthRoutes {
   }
 
   private void create(Context ctx) {
-    JsonNode body = object(ctx, List.of("username", "password", "role"));
+    JsonNode body = Params.jsonObject(ctx, mapper, List.of("username", "password", "role"));
     String role = text(body, "role");
     StoredUser u = accounts.create(required(body, "username"), required(body, "password"),
         Role.ofUser(role == null ? Role.VIEWER.id() : role), HttpApi.principal(ctx), ctx.ip());
@@ -84,7 +84,7 @@ public final class AuthRoutes {
   }
 
   private void update(Context ctx) {
-    JsonNode body = object(ctx, List.of("role", "disabled"));
+    JsonNode body = Params.jsonObject(ctx, mapper, List.of("role", "disabled"));
     String role = text(body, "role");
     JsonNode d = body.get("disabled");
     if (d != null && !d.isBoolean() && !d.isNull()) {
@@ -106,7 +106,7 @@ public final class AuthRoutes {
       // Before reading the body: a viewer learns nothing about other accounts.
       throw new ApiException(403, "forbidden", "only an admin may change another user's password");
     }
-    JsonNode body = object(ctx, List.of("password", "old_password"));
+    JsonNode body = Params.jsonObject(ctx, mapper, List.of("password", "old_password"));
     try {
       accounts.setPassword(target, text(body, "old_password"), required(body, "password"), by, ctx.ip());
     } catch (SecurityException e) {
@@ -129,27 +129,6 @@ public final class AuthRoutes {
 
   private static String text(Instant t) {
     return t == null ? null : t.toString();
-  }
-
-  private JsonNode object(Context ctx, List<String> allowed) {
-    String text = ctx.body();
-    JsonNode n;
-    try {
-      n = text.isBlank() ? null : mapper.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("body is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (n == null || !n.isObject()) {
-      throw ApiException.badRequest("body must be a JSON object with " + String.join(", ", allowed));
-    }
-    var it = n.fieldNames();
-    while (it.hasNext()) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw ApiException.badRequest("unknown field '" + f + "'; accepted: " + String.join(", ", allowed));
-      }
-    }
-    return n;
   }
 
   private static String text(JsonNode body, String field) {

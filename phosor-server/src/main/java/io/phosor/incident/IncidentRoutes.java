@@ -1,6 +1,5 @@
 package io.phosor.incident;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -106,7 +105,7 @@ public final class IncidentRoutes {
   private void patch(Context ctx) {
     long id = Params.idPath(ctx, "incident_id");
     incidents.get(id).orElseThrow(() -> IncidentService.notFound(id));
-    JsonNode body = object(ctx, PATCH_FIELDS);
+    JsonNode body = Params.jsonObject(ctx, mapper, PATCH_FIELDS);
     if (body.isEmpty()) {
       throw ApiException.badRequest("body must set at least one of status (open, acknowledged, resolved), assignee "
           + "(a user name, or null to unassign), note");
@@ -152,7 +151,7 @@ public final class IncidentRoutes {
   private void note(Context ctx) {
     long id = Params.idPath(ctx, "incident_id");
     incidents.get(id).orElseThrow(() -> IncidentService.notFound(id));
-    JsonNode body = object(ctx, List.of("text"));
+    JsonNode body = Params.jsonObject(ctx, mapper, List.of("text"));
     String text = note(text(body, "text"), "text");
     IncidentEvent e = addNote(ctx, id, text);
     ctx.status(201).json(IncidentJson.event(e));
@@ -246,28 +245,6 @@ public final class IncidentRoutes {
       throw ApiException.badRequest("a filter value is " + v.length() + " characters long, more than the 1024 allowed");
     }
     return v.trim();
-  }
-
-  private JsonNode object(Context ctx, List<String> allowed) {
-    String text = ctx.body();
-    JsonNode n;
-    try {
-      n = text.isBlank() ? null : mapper.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("body is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (n == null || !n.isObject()) {
-      throw ApiException.badRequest("body must be a JSON object with " + String.join(", ", allowed));
-    }
-    var it = n.fieldNames();
-    while (it.hasNext()) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw ApiException.badRequest("unknown field '" + Params.abbreviate(f) + "'; accepted: "
-            + String.join(", ", allowed));
-      }
-    }
-    return n;
   }
 
   private static String text(JsonNode body, String field) {
