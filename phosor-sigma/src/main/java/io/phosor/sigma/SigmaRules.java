@@ -68,6 +68,11 @@ public final class SigmaRules {
       return rule != null;
     }
 
+    /** The Phosor rule id the document has (or would have): its Sigma id, else derived from its name or title. */
+    public String ruleId() {
+      return idOf(sigmaId, name, title);
+    }
+
     /** {@code file: title: supported} or {@code ...: unsupported: reason}, as {@code phosor rules import --dry-run} prints. */
     public String line() {
       return (file == null ? "-" : file) + (document > 1 ? "#" + document : "") + ": " + title + ": "
@@ -102,6 +107,33 @@ public final class SigmaRules {
       String msg = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
       throw new IllegalArgumentException((s.file() == null ? "Sigma text" : s.file()) + " is not valid YAML" + where
           + ": " + msg, e);
+    }
+    return out;
+  }
+
+  /**
+   * The text of each non-empty document of {@code s}, in order, for storing one rule per document: the
+   * original text between {@code ---} lines (comments kept), or the document written out again when the
+   * file cannot be split that simply.
+   */
+  public static List<String> documentTexts(Source s) {
+    List<JsonNode> docs = documents(s).stream().filter(n -> n != null && !n.isNull() && !n.isMissingNode()).toList();
+    List<String> parts = new ArrayList<>();
+    for (String p : s.text().split("(?m)^---[ \t]*$")) {
+      if (!p.lines().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
+        parts.add(p.strip() + "\n");
+      }
+    }
+    if (parts.size() == docs.size()) {
+      return parts;
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : docs) {
+      try {
+        out.add(YAML.writeValueAsString(n).replaceFirst("^---\\s*\n", ""));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("cannot write a Sigma document back: " + e.getMessage(), e);
+      }
     }
     return out;
   }
@@ -159,10 +191,7 @@ public final class SigmaRules {
     }
 
     String ruleId() {
-      if (sigmaId != null && sigmaId.matches("[A-Za-z0-9._-]{1,128}")) {
-        return sigmaId;
-      }
-      return "sigma-" + slug(name != null ? name : display());
+      return idOf(sigmaId, name, display());
     }
   }
 
@@ -437,6 +466,13 @@ public final class SigmaRules {
 
   private static String lower(JsonNode n, String k) {
     return n.hasNonNull(k) ? n.get(k).asText().toLowerCase(Locale.ROOT) : null;
+  }
+
+  private static String idOf(String sigmaId, String name, String display) {
+    if (sigmaId != null && sigmaId.matches("[A-Za-z0-9._-]{1,128}")) {
+      return sigmaId;
+    }
+    return "sigma-" + slug(name != null ? name : display);
   }
 
   static String slug(String name) {
