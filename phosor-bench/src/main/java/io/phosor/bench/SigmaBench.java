@@ -132,6 +132,15 @@ public class SigmaBench {
     return b.toString();
   }
 
+  /**
+   * Writes the generated rules as one YAML file, for timing {@code phosor rules import} and
+   * {@code POST /api/rules/import}: {@code java -cp phosor-bench.jar io.phosor.bench.SigmaBench FILE [N]}.
+   */
+  public static void main(String[] args) throws IOException {
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    Files.writeString(Path.of(args[0]), generate(n, 42), StandardCharsets.UTF_8);
+  }
+
   private static String word(Random r) {
     return WORDS[r.nextInt(WORDS.length)];
   }

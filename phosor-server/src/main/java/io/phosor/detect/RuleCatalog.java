@@ -105,9 +105,7 @@ public final class RuleCatalog {
       stored.put(s.id(), s);
     }
     Map<String, String> flags = settings.all();
-    Map<String, List<String>> fps = new LinkedHashMap<>();
-    Map<String, Rule> sigmaRules = convertStoredSigma(stored.values(), fps);
-    falsePositives = Map.copyOf(fps);
+    Map<String, Rule> sigmaRules = storedSigma(stored.values());
     List<Entry> out = new ArrayList<>();
     for (Base b : base.values()) {
       StoredRule s = stored.remove(b.rule().id());
@@ -129,6 +127,29 @@ public final class RuleCatalog {
       }
     }
     return out;
+  }
+
+  /** The stored Sigma rules converted, reused while no stored Sigma rule changes (conversion is the slow part). */
+  private record SigmaCache(List<String> versions, Map<String, Rule> rules) {}
+
+  private volatile SigmaCache sigmaCache = new SigmaCache(List.of(), Map.of());
+
+  private Map<String, Rule> storedSigma(java.util.Collection<StoredRule> stored) {
+    List<String> versions = new ArrayList<>();
+    for (StoredRule s : stored) {
+      if (SIGMA.equals(s.format())) {
+        versions.add(s.id() + "@" + s.version());
+      }
+    }
+    SigmaCache c = sigmaCache;
+    if (c.versions().equals(versions)) {
+      return c.rules();
+    }
+    Map<String, List<String>> fps = new LinkedHashMap<>();
+    Map<String, Rule> rules = convertStoredSigma(stored, fps);
+    sigmaCache = new SigmaCache(versions, rules);
+    falsePositives = Map.copyOf(fps);
+    return rules;
   }
 
   private static Rule parse(StoredRule s, Map<String, Rule> sigmaRules) {
@@ -364,8 +385,10 @@ public final class RuleCatalog {
       for (String name : docTexts) {
         fresh.add(new SigmaRules.Source(name, texts.get(name)));
       }
-      for (SigmaRules.Report r : SigmaRules.convert(fresh, sigma)) {
-        storedIds.put(r.ruleId(), r.file()); // the ids these documents take, converted or not yet
+      for (SigmaRules.Source f : fresh) {
+        for (String id : SigmaRules.ruleIds(f)) {
+          storedIds.put(id, f.file()); // the ids these documents take: their stored versions are replaced
+        }
       }
       all.removeIf(src -> storedIds.containsKey(src.file().substring("stored rule ".length())));
       all.addAll(fresh);
@@ -374,7 +397,7 @@ public final class RuleCatalog {
       throw new RuleSetException(e.getMessage());
     }
     List<Imported> out = new ArrayList<>();
-    boolean changed = false;
+    List<Rules.Put> puts = new ArrayList<>();
     for (SigmaRules.Report r : reports) {
       String action;
       if (!r.supported()) {
@@ -388,19 +411,9 @@ public final class RuleCatalog {
         java.util.Optional<StoredRule> old = rules.get(r.rule().id());
         if (old.isPresent() && old.get().text().equals(text) && SIGMA.equals(old.get().format())) {
           action = "unchanged";
-        } else if (dryRun) {
-          action = old.isPresent() ? "updated" : "created";
-        } else if (old.isPresent()) {
-          rules.update(r.rule().id(), text, SIGMA, who);
-          if (old.get().enabled() != r.rule().enabled()) {
-            rules.toggle(r.rule().id(), who);
-          }
-          action = "updated";
-          changed = true;
         } else {
-          rules.create(r.rule().id(), text, SIGMA, r.rule().enabled(), who);
-          action = "created";
-          changed = true;
+          action = old.isPresent() ? "updated" : "created";
+          puts.add(new Rules.Put(r.rule().id(), text, SIGMA, r.rule().enabled()));
         }
       }
       Object[] o = origins.get(r.file());
@@ -408,9 +421,9 @@ public final class RuleCatalog {
           r.reason(), r.level(), r.falsepositives());
       out.add(new Imported(r, action));
     }
-    if (changed) {
-      LOG.info("{} imported {} Sigma rule(s)", who, out.stream().filter(i -> !i.action().equals("skipped")
-          && !i.action().equals("unchanged")).count());
+    if (!dryRun && !puts.isEmpty()) {
+      rules.putAll(puts, who); // one transaction: the whole import or nothing
+      LOG.info("{} imported {} Sigma rule(s)", who, puts.size());
       apply();
     }
     return out;

@@ -138,6 +138,19 @@ public final class SigmaRules {
     return out;
   }
 
+  /** The rule id each non-empty document of {@code s} takes (see {@link Report#ruleId()}), without converting. */
+  public static List<String> ruleIds(Source s) {
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode n : documents(s)) {
+      i++;
+      if (n != null && !n.isNull() && !n.isMissingNode()) {
+        out.add(new Doc(s.file(), i, n).ruleId());
+      }
+    }
+    return out;
+  }
+
   /**
    * Converts every document of {@code sources}, in order. Correlations may reference any document of any
    * source. A detection rule referenced only by correlations with {@code generate: false} (the default) is

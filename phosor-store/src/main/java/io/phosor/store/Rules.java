@@ -62,6 +62,82 @@ public final class Rules {
   }
 
   /**
+   * One rule of {@link #putAll}.
+   *
+   * @param id the rule's id
+   * @param text its text
+   * @param format its format (as for {@link #create})
+   * @param enabled its enabled flag
+   */
+  public record Put(String id, String text, String format, boolean enabled) {}
+
+  /**
+   * Creates or replaces several rules in one transaction, all or none (an import of a rule pack): a new id
+   * is created; an existing rule with another text or format is updated (its enabled flag set too); one that
+   * differs only in its flag is toggled; an identical one is left alone. Each change is in the history.
+   *
+   * @return the rules that changed, as stored
+   */
+  public List<StoredRule> putAll(List<Put> puts, String who) {
+    Check.id(who, "who");
+    for (Put p : puts) {
+      Check.id(p.id(), "rule id");
+      Check.utf8(p.text(), "rule " + p.id() + " text", Check.MAX_RULE_TEXT);
+      format(p.format());
+    }
+    Instant now = now();
+    return db.write("import " + puts.size() + " rules", c -> {
+      List<StoredRule> out = new ArrayList<>();
+      for (Put p : puts) {
+        String f = format(p.format());
+        Optional<StoredRule> old;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM rules WHERE id = ?")) {
+          ps.setString(1, p.id());
+          old = one(ps);
+        }
+        if (old.isEmpty()) {
+          int version = lastVersion(c, p.id()) + 1;
+          try (PreparedStatement ps = c.prepareStatement("INSERT INTO rules (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, "
+              + "?, ?)")) {
+            ps.setString(1, p.id());
+            ps.setString(2, p.text());
+            ps.setString(3, f);
+            ps.setBoolean(4, p.enabled());
+            ps.setInt(5, version);
+            db.setInstant(ps, 6, now);
+            db.setInstant(ps, 7, now);
+            ps.setString(8, who);
+            ps.executeUpdate();
+          }
+          StoredRule r = new StoredRule(p.id(), p.text(), f, p.enabled(), version, now, now, who);
+          record(c, r, RuleChange.Kind.CREATED, now);
+          out.add(r);
+          continue;
+        }
+        StoredRule o = old.get();
+        boolean sameText = o.text().equals(p.text()) && o.format().equals(f);
+        if (sameText && o.enabled() == p.enabled()) {
+          continue;
+        }
+        StoredRule r;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE rules SET body = ?, format = ?, enabled = ?, "
+            + "version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? RETURNING " + COLUMNS)) {
+          ps.setString(1, p.text());
+          ps.setString(2, f);
+          ps.setBoolean(3, p.enabled());
+          db.setInstant(ps, 4, now);
+          ps.setString(5, who);
+          ps.setString(6, p.id());
+          r = one(ps).orElseThrow(() -> notFound(p.id()));
+        }
+        record(c, r, sameText ? RuleChange.Kind.TOGGLED : RuleChange.Kind.UPDATED, now);
+        out.add(r);
+      }
+      return out;
+    });
+  }
+
+  /**
    * Replaces the rule's text and format, adds one to its version, and returns it.
    *
    * @throws StoreNotFoundException when there is no such rule
