@@ -29,8 +29,13 @@ final class AlertOut {
   }
 
   void emit(Detector d, Alert alert) {
-    alerts++;
-    perRule.merge(alert.ruleId(), 1L, Long::sum);
-    sink.accept(alert);
+    if (!d.silent) {
+      alerts++;
+      perRule.merge(alert.ruleId(), 1L, Long::sum);
+      sink.accept(alert);
+    }
+    for (Detector.Consumer c : d.consumers) {
+      c.detector().onAlert(c.input(), alert, this);
+    }
   }
 }

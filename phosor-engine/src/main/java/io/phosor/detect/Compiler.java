@@ -35,6 +35,8 @@ final class Compiler {
     switch (rule.spec()) {
       case Rule.Correlation cor -> cor.steps().forEach(s -> c.compile(rule.name(), s));
       case Rule.Absence a -> c.compile(rule.name(), a.expected());
+      case Rule.Aggregate ag -> ag.inputs().stream().filter(i -> i.match() != null)
+          .forEach(i -> c.compile(rule.name(), i.match()));
       default -> { }
     }
   }

@@ -30,6 +30,16 @@ abstract class Detector {
   final boolean stampsExpire;
   final State state;
   final int maxIds;
+  /**
+   * True for a disabled rule that runs only because an enabled correlation takes its alerts: its alerts go
+   * to those consumers, not to the sink.
+   */
+  boolean silent;
+  /** Correlations that take this rule's alerts, with the input index at which they do. */
+  List<Consumer> consumers = List.of();
+
+  /** A correlation input fed by this rule's alerts. */
+  record Consumer(AggregateDetector detector, int input) {}
 
   /** A rule's mutable state: groups, suppression stamps, timers, counters. */
   static final class State {

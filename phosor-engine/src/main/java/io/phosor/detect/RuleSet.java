@@ -38,11 +38,15 @@ final class RuleSet {
     this.rules = List.copyOf(rules);
     Compiler c = new Compiler();
     List<Detector> ds = new ArrayList<>();
+    java.util.Set<String> needed = referenced(rules);
     for (Rule r : rules) {
-      if (r.enabled()) {
-        ds.add(create(r, c, states.apply(r), config));
+      if (r.enabled() || needed.contains(r.id())) {
+        Detector d = create(r, c, states.apply(r), config);
+        d.silent = !r.enabled();
+        ds.add(d);
       }
     }
+    wire(ds);
     detectors = ds.toArray(Detector[]::new);
     timed = ds.stream().filter(Detector::hasTimers).toArray(Detector[]::new);
     words = (detectors.length + 63) >>> 6;
@@ -83,8 +87,73 @@ final class RuleSet {
     view = new EventView(c.slotNames(), c.leaves(), c.literalCount(), c.keyCount());
   }
 
+  /**
+   * Ids of the rules that must run because an enabled correlation takes their alerts, directly or through
+   * other correlations. Rejects reference cycles.
+   */
+  private static java.util.Set<String> referenced(List<Rule> rules) {
+    Map<String, Rule> byId = new HashMap<>();
+    rules.forEach(r -> byId.put(r.id(), r));
+    java.util.Set<String> needed = new java.util.HashSet<>();
+    java.util.ArrayDeque<Rule> todo = new java.util.ArrayDeque<>();
+    rules.stream().filter(Rule::enabled).forEach(todo::add);
+    while (!todo.isEmpty()) {
+      Rule r = todo.poll();
+      if (r.spec() instanceof Rule.Aggregate a) {
+        for (Rule.Input in : a.inputs()) {
+          Rule ref = in.rule() == null ? null : byId.get(in.rule());
+          if (ref != null && needed.add(ref.id())) {
+            todo.add(ref);
+          }
+        }
+      }
+    }
+    for (Rule r : rules) {
+      cycle(r, byId, new java.util.ArrayList<>());
+    }
+    return needed;
+  }
+
+  private static void cycle(Rule r, Map<String, Rule> byId, List<String> path) {
+    if (path.contains(r.id())) {
+      throw new RuleException(r.name(), "correlation references form a cycle: " + String.join(" -> ", path) + " -> "
+          + r.id());
+    }
+    if (r.spec() instanceof Rule.Aggregate a) {
+      path.add(r.id());
+      for (Rule.Input in : a.inputs()) {
+        Rule ref = in.rule() == null ? null : byId.get(in.rule());
+        if (ref != null) {
+          cycle(ref, byId, path);
+        }
+      }
+      path.remove(path.size() - 1);
+    }
+  }
+
+  /** Tells each running rule which correlations take its alerts. A reference to a rule not loaded feeds nothing. */
+  private static void wire(List<Detector> ds) {
+    Map<String, Detector> byId = new HashMap<>();
+    ds.forEach(d -> byId.put(d.rule.id(), d));
+    for (Detector d : ds) {
+      if (d instanceof AggregateDetector a) {
+        String[] refs = a.inputRules();
+        for (int i = 0; i < refs.length; i++) {
+          Detector src = refs[i] == null ? null : byId.get(refs[i]);
+          if (src != null) {
+            List<Detector.Consumer> l = new ArrayList<>(src.consumers);
+            l.add(new Detector.Consumer(a, i));
+            src.consumers = List.copyOf(l);
+          }
+        }
+      }
+    }
+  }
+
   private static Condition guardCondition(Rule r) {
     return switch (r.spec()) {
+      case Rule.Aggregate a -> new Condition.All(List.of(r.filter(), new Condition.Any(a.inputs().stream()
+          .filter(i -> i.match() != null).map(Rule.Input::match).toList())));
       case Rule.Correlation cor -> new Condition.All(List.of(r.filter(), new Condition.Any(cor.steps())));
       case Rule.Absence a -> new Condition.Any(List.of(r.filter(), a.expected()));
       default -> r.filter();
@@ -100,6 +169,7 @@ final class RuleSet {
       case Rule.Absence a -> new AbsenceDetector(r, c, s, config);
       case Rule.NewValue n -> new NewValueDetector(r, c, s, config);
       case Rule.TimeOfDay t -> new TimeOfDayDetector(r, c, s, config);
+      case Rule.Aggregate a -> new AggregateDetector(r, c, s, config);
     };
   }
 

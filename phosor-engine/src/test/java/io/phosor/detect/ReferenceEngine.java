@@ -161,6 +161,7 @@ final class ReferenceEngine {
   private Alert stateful(Rule r, Event e, Instant t) {
     List<String> key = key(r, e);
     switch (r.spec()) {
+      case Rule.Aggregate a -> throw new UnsupportedOperationException("Sigma correlations: see AggregateRuleTest");
       case Rule.Pattern p -> {
         return alert(r, e, List.of(e));
       }

@@ -193,9 +193,10 @@ public final class OpenApi {
       op("GET", FEED, "blocklist", Role.PUBLIC, "The firewall feed: active addresses, one per line (text/plain); "
           + "needs the read-only feed token, not a login").params(q("token", "string",
           "the feed token, for firewalls that cannot send 'Authorization: Bearer <token>'")),
-      // Placeholder (PlannedRoutes): Sigma import arrives with issue 8.
-      op("POST", "/api/rules/import", "rules", Role.ADMIN, "Import Sigma rules (not implemented yet)")
-          .with(Body.JSON_OR_YAML).status(501));
+      op("POST", "/api/rules/import", "rules", Role.ADMIN,
+          "Import Sigma rules (YAML, one or more documents); one report per document")
+          .with(Body.JSON_OR_YAML).params(q("dry_run", "boolean", "report only, change nothing"),
+              q("file", "string", "file name shown in the report")));
 
   private static final Pattern PATH_PARAM = Pattern.compile("\\{([a-z_]+)}");
   /** Path parameters that are numeric ids. */

@@ -21,11 +21,111 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code phosor rules validate|test}: check rule files and run rule tests (docs/rule-tests.md). */
-@Command(name = "rules", mixinStandardHelpOptions = true, description = "Check rule files and run rule tests.",
-    subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class})
+/**
+ * {@code phosor rules validate|test|import}: check rule files, run rule tests (docs/rule-tests.md), import Sigma
+ * rules into the configured database (docs/sigma.md).
+ */
+@Command(name = "rules", mixinStandardHelpOptions = true,
+    description = "Check rule files, run rule tests, import Sigma rules.",
+    subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class, RulesCommand.Import.class})
 final class RulesCommand {
   private RulesCommand() {}
+
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = "Import Sigma rules (files or directories of .yml) into the configured database; one line per "
+          + "rule: the file, the title, and supported or unsupported: <reason>. --dry-run changes nothing.")
+  static final class Import implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE_OR_DIR", arity = "1..*", description = "Sigma rule files or directories.")
+    List<Path> paths;
+
+    @Option(names = "--dry-run", description = "Only report what would be imported; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--mapping", paramLabel = "FILE",
+        description = "Sigma mapping file read on top of the built-in one (default: <data dir>/sigma-mapping.yml when present).")
+    Path mapping;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: ./phosor.yml when present).")
+    Path config;
+
+    @Override
+    public Integer call() {
+      PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+      List<io.phosor.sigma.SigmaRules.Source> sources = new ArrayList<>();
+      try {
+        for (Path p : paths) {
+          for (Path f : RuleFiles.ruleFiles(p)) {
+            if (Files.size(f) > io.phosor.sigma.SigmaRules.MAX_TEXT_CHARS) {
+              out.println(f + ": larger than 16 MiB; skipped");
+              continue;
+            }
+            sources.add(new io.phosor.sigma.SigmaRules.Source(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
+          }
+        }
+      } catch (RuleSetException | IOException e) {
+        System.err.println("phosor: " + e.getMessage());
+        return 2;
+      }
+      io.phosor.config.PhosorConfig cfg = null;
+      if (!dryRun || mapping == null) {
+        try {
+          if (config != null && !Files.isRegularFile(config)) {
+            throw new io.phosor.config.ConfigException("invalid configuration: --config: file '" + config
+                + "' does not exist");
+          }
+          cfg = io.phosor.config.ConfigLoader.load(config, System.getenv());
+        } catch (io.phosor.config.ConfigException e) {
+          System.err.println("phosor: " + e.getMessage());
+          return 2;
+        }
+      }
+      io.phosor.sigma.SigmaMapping map;
+      try {
+        Path m = mapping != null ? mapping : cfg.dataDir().resolve("sigma-mapping.yml");
+        map = mapping != null || Files.isRegularFile(m) ? io.phosor.sigma.SigmaMapping.load(m)
+            : io.phosor.sigma.SigmaMapping.defaults();
+      } catch (IllegalArgumentException e) {
+        System.err.println("phosor: " + e.getMessage());
+        return 2;
+      }
+      if (dryRun) {
+        List<io.phosor.sigma.SigmaRules.Report> reports;
+        try {
+          reports = io.phosor.sigma.SigmaRules.convert(sources, map);
+        } catch (IllegalArgumentException e) {
+          System.err.println("phosor: " + e.getMessage());
+          return 2;
+        }
+        reports.forEach(r -> out.println(r.line()));
+        long ok = reports.stream().filter(io.phosor.sigma.SigmaRules.Report::supported).count();
+        out.println(ok + " supported, " + (reports.size() - ok) + " unsupported (dry run: nothing imported)");
+        return 0;
+      }
+      UserCommand.quietStoreLogs();
+      String url = cfg.databaseUrl().isEmpty() ? null : cfg.databaseUrl();
+      try (io.phosor.store.Store store = io.phosor.store.Store.open(io.phosor.store.StoreSettings.of(url, cfg.dataDir())
+          .withPoolSize(2), java.time.Clock.systemUTC())) {
+        io.phosor.detect.RuleCatalog catalog = new io.phosor.detect.RuleCatalog(RuleFiles.builtin(), List.of(), Map.of(),
+            store.rules(), store.settings(), rules -> { }, map);
+        List<io.phosor.detect.RuleCatalog.Imported> result = catalog.importSigma(sources, false, "console");
+        long stored = 0;
+        for (io.phosor.detect.RuleCatalog.Imported i : result) {
+          String action = i.action().equals("skipped") ? "" : " (" + i.action() + (i.report().rule() != null
+              && !i.report().rule().enabled() ? ", disabled: used by a correlation" : "") + ")";
+          out.println(i.report().line() + action);
+          if (i.action().equals("created") || i.action().equals("updated")) {
+            stored++;
+          }
+        }
+        out.println(stored + " rule(s) imported into " + (url == null ? cfg.dataDir().resolve("phosor.db") : "the database")
+            + "; a running server applies them at its next start (or import through POST /api/rules/import)");
+        return 0;
+      } catch (RuleSetException | io.phosor.store.StoreException | IllegalArgumentException e) {
+        System.err.println("phosor: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
 
   @Command(name = "validate", mixinStandardHelpOptions = true,
       description = "Parse and compile every rule; one line per rule, 'ok' or the problem. Exit 2 when any is bad.")

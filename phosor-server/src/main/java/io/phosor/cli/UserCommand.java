@@ -161,7 +161,7 @@ final class UserCommand {
   }
 
   /** The pool and migration messages are for the server's log, not for a one-line command. */
-  private static void quietStoreLogs() {
+  static void quietStoreLogs() {
     for (String name : new String[] {"com.zaxxer.hikari", "org.flywaydb", "io.phosor.store"}) {
       if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
         l.setLevel(Level.WARN);

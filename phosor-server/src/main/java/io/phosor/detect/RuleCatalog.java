@@ -1,6 +1,8 @@
 package io.phosor.detect;
 
 import io.phosor.store.RuleChange;
+import io.phosor.sigma.SigmaMapping;
+import io.phosor.sigma.SigmaRules;
 import io.phosor.store.Rules;
 import io.phosor.store.Settings;
 import io.phosor.store.StoreConflictException;
@@ -28,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RuleCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(RuleCatalog.class);
+  /** Format of a stored rule imported from Sigma: its text is the Sigma YAML document. */
+  public static final String SIGMA = "sigma";
+  private static final String NEW = "(new rule)";
   /** Settings key prefix of the enabled flag of a built-in or file rule. */
   static final String ENABLED_KEY = "rule.enabled.";
   /** How long an API change waits to see its rules in force (the engine swaps between events). */
@@ -58,6 +63,7 @@ public final class RuleCatalog {
   private record Base(Rule rule, Layer layer, String origin, String source) {}
 
   private final Map<String, Base> base = new LinkedHashMap<>();
+  private final SigmaMapping sigma;
   private final Rules rules;
   private final Settings settings;
   private final Consumer<List<Rule>> apply;
@@ -68,6 +74,13 @@ public final class RuleCatalog {
    */
   public RuleCatalog(List<RuleFiles.Loaded> builtin, List<RuleFiles.Loaded> files, Map<String, String> sources,
       Rules rules, Settings settings, Consumer<List<Rule>> apply) {
+    this(builtin, files, sources, rules, settings, apply, SigmaMapping.defaults());
+  }
+
+  /** As above, with the Sigma mapping that imported Sigma rules are converted with. */
+  public RuleCatalog(List<RuleFiles.Loaded> builtin, List<RuleFiles.Loaded> files, Map<String, String> sources,
+      Rules rules, Settings settings, Consumer<List<Rule>> apply, SigmaMapping sigma) {
+    this.sigma = sigma;
     for (RuleFiles.Loaded l : builtin) {
       base.put(l.rule().id(), new Base(l.rule(), Layer.BUILTIN, l.origin(), sources.get(l.origin())));
     }
@@ -90,11 +103,12 @@ public final class RuleCatalog {
       stored.put(s.id(), s);
     }
     Map<String, String> flags = settings.all();
+    Map<String, Rule> sigmaRules = convertStoredSigma(stored.values(), null);
     List<Entry> out = new ArrayList<>();
     for (Base b : base.values()) {
       StoredRule s = stored.remove(b.rule().id());
       if (s != null) {
-        Rule r = parseStored(s);
+        Rule r = parse(s, sigmaRules);
         if (r != null) {
           out.add(new Entry(r.withEnabled(s.enabled()), Layer.API, "api", s.text(), s, b.layer()));
           continue;
@@ -105,9 +119,49 @@ public final class RuleCatalog {
       out.add(new Entry(b.rule().withEnabled(on), b.layer(), b.origin(), b.source(), null, null));
     }
     for (StoredRule s : stored.values()) {
-      Rule r = parseStored(s);
+      Rule r = parse(s, sigmaRules);
       if (r != null) {
         out.add(new Entry(r.withEnabled(s.enabled()), Layer.API, "api", s.text(), s, null));
+      }
+    }
+    return out;
+  }
+
+  private static Rule parse(StoredRule s, Map<String, Rule> sigmaRules) {
+    if (SIGMA.equals(s.format())) {
+      Rule r = sigmaRules.get(s.id());
+      if (r == null) {
+        LOG.error("stored Sigma rule {} no longer converts; skipped", s.id());
+      }
+      return r;
+    }
+    return parseStored(s);
+  }
+
+  /**
+   * Converts the stored Sigma rules together (so correlations find the rules they reference), plus
+   * {@code extra} documents when given; returns the supported ones by rule id. Unsupported stored rules are
+   * logged (they were supported when imported; a changed mapping can make them unsupported).
+   */
+  private Map<String, Rule> convertStoredSigma(java.util.Collection<StoredRule> stored, List<SigmaRules.Source> extra) {
+    List<SigmaRules.Source> sources = new ArrayList<>();
+    for (StoredRule s : stored) {
+      if (SIGMA.equals(s.format())) {
+        sources.add(new SigmaRules.Source("stored rule " + s.id(), s.text()));
+      }
+    }
+    if (extra != null) {
+      sources.addAll(extra);
+    }
+    Map<String, Rule> out = new LinkedHashMap<>();
+    if (sources.isEmpty()) {
+      return out;
+    }
+    for (SigmaRules.Report r : SigmaRules.convert(sources, sigma)) {
+      if (r.supported()) {
+        out.putIfAbsent(r.rule().id(), r.rule());
+      } else if (r.file() != null && r.file().startsWith("stored rule ")) {
+        LOG.error("{}: unsupported: {}", r.file(), r.reason());
       }
     }
     return out;
@@ -221,9 +275,135 @@ public final class RuleCatalog {
   }
 
   /** Parses and compiles {@code text}: exactly one rule, with id {@code expectedId} when given. */
-  static Rule validate(String text, String format, String expectedId) {
+  Rule validate(String text, String format, String expectedId) {
+    if (SIGMA.equals(format)) {
+      return validateSigma(text, expectedId);
+    }
+    return validateNative(text, format, expectedId);
+  }
+
+  private Rule validateSigma(String text, String expectedId) {
+    List<SigmaRules.Report> reports;
+    try {
+      List<SigmaRules.Source> all = new ArrayList<>();
+      for (StoredRule s : rules.list()) {
+        if (SIGMA.equals(s.format()) && !s.id().equals(expectedId)) {
+          all.add(new SigmaRules.Source("stored rule " + s.id(), s.text()));
+        }
+      }
+      all.add(new SigmaRules.Source(NEW, text));
+      reports = SigmaRules.convert(all, sigma).stream().filter(r -> NEW.equals(r.file())).toList();
+    } catch (IllegalArgumentException e) {
+      throw new RuleSetException("rule: " + e.getMessage());
+    }
+    if (reports.size() != 1) {
+      throw new RuleSetException("rule: send exactly one Sigma document per request (got " + reports.size()
+          + "); POST /api/rules/import takes several");
+    }
+    SigmaRules.Report r = reports.get(0);
+    if (!r.supported()) {
+      throw new RuleSetException("rule \"" + r.title() + "\": unsupported Sigma rule: " + r.reason());
+    }
+    if (expectedId != null && !expectedId.equals(r.rule().id())) {
+      throw new RuleSetException("rule: its id \"" + r.rule().id() + "\" differs from the id in the path \""
+          + expectedId + "\"");
+    }
+    return r.rule();
+  }
+
+  /**
+   * What {@link #importSigma} did with one document.
+   *
+   * @param report the conversion report
+   * @param action created, updated, unchanged, or skipped (unsupported, or a dry run)
+   */
+  public record Imported(SigmaRules.Report report, String action) {}
+
+  /**
+   * Imports Sigma documents: converts them together with the stored Sigma rules (references resolve across
+   * both), stores each supported document as one rule with format {@code sigma} (its original text), and
+   * applies the new rule set once. With {@code dryRun} nothing changes. Unsupported documents are reported,
+   * never stored. A document whose id is a built-in or file rule's is skipped.
+   *
+   * @throws RuleSetException when a source is not YAML
+   */
+  public synchronized List<Imported> importSigma(List<SigmaRules.Source> sources, boolean dryRun, String who) {
+    Map<String, String> texts = new LinkedHashMap<>();
+    List<SigmaRules.Report> reports;
+    try {
+      List<SigmaRules.Source> all = new ArrayList<>();
+      for (StoredRule s : rules.list()) {
+        if (SIGMA.equals(s.format())) {
+          all.add(new SigmaRules.Source("stored rule " + s.id(), s.text()));
+        }
+      }
+      List<String> docTexts = new ArrayList<>();
+      for (SigmaRules.Source src : sources) {
+        List<String> parts = SigmaRules.documentTexts(src);
+        for (int i = 0; i < parts.size(); i++) {
+          String name = (src.file() == null ? "request" : src.file()) + "#" + (i + 1);
+          texts.put(name, parts.get(i));
+          docTexts.add(name);
+        }
+      }
+      // each new document becomes its own source so that a new version replaces the stored one
+      Map<String, String> storedIds = new java.util.HashMap<>();
+      List<SigmaRules.Source> fresh = new ArrayList<>();
+      for (String name : docTexts) {
+        fresh.add(new SigmaRules.Source(name, texts.get(name)));
+      }
+      for (SigmaRules.Report r : SigmaRules.convert(fresh, sigma)) {
+        storedIds.put(r.ruleId(), r.file()); // the ids these documents take, converted or not yet
+      }
+      all.removeIf(src -> storedIds.containsKey(src.file().substring("stored rule ".length())));
+      all.addAll(fresh);
+      reports = SigmaRules.convert(all, sigma).stream().filter(r -> texts.containsKey(r.file())).toList();
+    } catch (IllegalArgumentException e) {
+      throw new RuleSetException(e.getMessage());
+    }
+    List<Imported> out = new ArrayList<>();
+    boolean changed = false;
+    for (SigmaRules.Report r : reports) {
+      String action;
+      if (!r.supported()) {
+        action = "skipped";
+      } else if (base.containsKey(r.rule().id())) {
+        r = new SigmaRules.Report(r.file(), r.document(), r.title(), r.sigmaId(), r.name(), r.kind(), null,
+            "its id " + r.rule().id() + " is a built-in or file rule's", r.level(), r.falsepositives());
+        action = "skipped";
+      } else {
+        String text = texts.get(r.file());
+        java.util.Optional<StoredRule> old = rules.get(r.rule().id());
+        if (old.isPresent() && old.get().text().equals(text) && SIGMA.equals(old.get().format())) {
+          action = "unchanged";
+        } else if (dryRun) {
+          action = old.isPresent() ? "updated" : "created";
+        } else if (old.isPresent()) {
+          rules.update(r.rule().id(), text, SIGMA, who);
+          if (old.get().enabled() != r.rule().enabled()) {
+            rules.toggle(r.rule().id(), who);
+          }
+          action = "updated";
+          changed = true;
+        } else {
+          rules.create(r.rule().id(), text, SIGMA, r.rule().enabled(), who);
+          action = "created";
+          changed = true;
+        }
+      }
+      out.add(new Imported(r, action));
+    }
+    if (changed) {
+      LOG.info("{} imported {} Sigma rule(s)", who, out.stream().filter(i -> !i.action().equals("skipped")
+          && !i.action().equals("unchanged")).count());
+      apply();
+    }
+    return out;
+  }
+
+  static Rule validateNative(String text, String format, String expectedId) {
     if (!"json".equals(format) && !"yaml".equals(format)) {
-      throw new RuleSetException("format must be json or yaml, was " + format);
+      throw new RuleSetException("format must be json, yaml or sigma, was " + format);
     }
     List<Rule> parsed = RuleFiles.parse(text, "rule");
     if (parsed.size() != 1) {

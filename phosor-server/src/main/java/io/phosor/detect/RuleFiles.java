@@ -1,5 +1,7 @@
 package io.phosor.detect;
 
+import io.phosor.sigma.SigmaMapping;
+import io.phosor.sigma.SigmaRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -23,6 +25,7 @@ import java.util.stream.Stream;
  * rule or a duplicate id is reported as a {@link RuleSetException} naming the file.
  */
 public final class RuleFiles {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleFiles.class);
   /** Where the built-in pack lives on the classpath (in the phosor-engine module). */
   public static final String BUILTIN_DIR = "io/phosor/detect/builtin/";
   /** Rule files larger than this are refused: a rule file is hand-written text, not data. */
@@ -74,8 +77,40 @@ public final class RuleFiles {
     }
   }
 
-  /** Reads and parses one rule file. */
+  /**
+   * Reads and parses one rule file: Phosor rules, or Sigma rules (recognised by a top-level {@code title} and
+   * {@code detection} or {@code correlation}), converted with the default mapping. An unsupported Sigma rule
+   * is an error here, naming the rule and the reason.
+   */
   public static List<Rule> read(Path file) {
+    String text = readText(file);
+    if (SigmaRules.looksLikeSigma(text)) {
+      List<Rule> out = new ArrayList<>();
+      List<String> bad = new ArrayList<>();
+      for (SigmaRules.Report r : sigma(List.of(new SigmaRules.Source(file.toString(), text)), SigmaMapping.defaults())) {
+        if (r.supported()) {
+          out.add(r.rule());
+        } else {
+          bad.add(r.line());
+        }
+      }
+      if (!bad.isEmpty()) {
+        throw new RuleSetException(String.join("; ", bad));
+      }
+      return out;
+    }
+    return parse(text, file.toString());
+  }
+
+  private static List<SigmaRules.Report> sigma(List<SigmaRules.Source> sources, SigmaMapping mapping) {
+    try {
+      return SigmaRules.convert(sources, mapping);
+    } catch (IllegalArgumentException e) {
+      throw new RuleSetException(e.getMessage());
+    }
+  }
+
+  private static String readText(Path file) {
     String text;
     try {
       if (Files.size(file) > MAX_RULE_FILE_BYTES) {
@@ -85,7 +120,7 @@ public final class RuleFiles {
     } catch (IOException e) {
       throw new RuleSetException(file + ": cannot read: " + e.getMessage());
     }
-    return parse(text, file.toString());
+    return text;
   }
 
   /** Parses rule text; errors become a {@link RuleSetException} that names {@code origin}. */
@@ -102,12 +137,35 @@ public final class RuleFiles {
     return m.startsWith(origin) ? m : origin + ": " + m;
   }
 
-  /** Loads every rule under {@code path} (file or directory), in file order. */
+  /** Loads every rule under {@code path} (file or directory), in file order, Sigma files with the default mapping. */
   public static List<Loaded> load(Path path) {
+    return load(path, SigmaMapping.defaults());
+  }
+
+  /**
+   * Loads every rule under {@code path}: Phosor rule files in file order, then the Sigma files, converted
+   * together (a correlation may reference a rule of another file). An unsupported Sigma rule is skipped with
+   * a warning naming it and the reason (a Sigma pack is third-party text; one exotic rule must not stop the
+   * others); a bad Phosor rule is an error.
+   */
+  public static List<Loaded> load(Path path, SigmaMapping mapping) {
     List<Loaded> out = new ArrayList<>();
+    List<SigmaRules.Source> sigma = new ArrayList<>();
     for (Path f : ruleFiles(path)) {
-      for (Rule r : read(f)) {
+      String text = readText(f);
+      if (SigmaRules.looksLikeSigma(text)) {
+        sigma.add(new SigmaRules.Source(f.toString(), text));
+        continue;
+      }
+      for (Rule r : parse(text, f.toString())) {
         out.add(new Loaded(r, f.toString()));
+      }
+    }
+    for (SigmaRules.Report r : sigma(sigma, mapping)) {
+      if (r.supported()) {
+        out.add(new Loaded(r.rule(), r.file()));
+      } else {
+        LOG.warn("{}", r.line());
       }
     }
     return out;

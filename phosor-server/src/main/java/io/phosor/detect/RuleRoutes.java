@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.phosor.api.ApiException;
 import io.phosor.api.HttpApi;
 import io.phosor.auth.Role;
+import io.phosor.sigma.SigmaRules;
 import io.phosor.store.RuleChange;
 import io.phosor.store.StoreNotFoundException;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class RuleRoutes {
     }, Role.ADMIN);
     app.post("/api/rules/{rule_id}/toggle", ctx -> ctx.json(toJson(catalog.toggle(ctx.pathParam("rule_id"),
         HttpApi.actor(ctx)), false)), Role.ADMIN);
+    app.post("/api/rules/import", this::importSigma, Role.ADMIN);
     app.get("/api/rules/{rule_id}/history", ctx -> {
       List<Map<String, Object>> out = new ArrayList<>();
       for (RuleChange c : catalog.history(ctx.pathParam("rule_id"))) {
@@ -72,6 +74,68 @@ public final class RuleRoutes {
     }, Role.VIEWER);
   }
 
+  /** Largest Sigma import body. */
+  static final int MAX_IMPORT_BYTES = 1 << 20;
+
+  /** {@code POST /api/rules/import[?dry_run=true]}: Sigma YAML in, one report line per document out. */
+  private void importSigma(Context ctx) {
+    byte[] raw = ctx.bodyAsBytes();
+    if (raw.length > MAX_IMPORT_BYTES) {
+      throw new ApiException(413, "payload_too_large", "a Sigma import is at most " + MAX_IMPORT_BYTES
+          + " bytes; split it into several requests");
+    }
+    String text = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      throw ApiException.badRequest("body must be Sigma YAML (one or more documents separated by ---)");
+    }
+    String dry = ctx.queryParam("dry_run");
+    if (dry != null && !dry.equals("true") && !dry.equals("false")) {
+      throw ApiException.badRequest("dry_run must be true or false");
+    }
+    boolean dryRun = "true".equals(dry);
+    String file = ctx.queryParam("file");
+    if (file != null && (file.length() > 200 || !file.matches("[\\w .@()+-]+"))) {
+      throw ApiException.badRequest("file must be a plain file name of at most 200 characters");
+    }
+    List<RuleCatalog.Imported> result;
+    try {
+      result = catalog.importSigma(List.of(new SigmaRules.Source(file, text)), dryRun, HttpApi.actor(ctx));
+    } catch (RuleSetException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    List<Map<String, Object>> rules = new ArrayList<>();
+    int imported = 0;
+    int unsupported = 0;
+    for (RuleCatalog.Imported i : result) {
+      SigmaRules.Report r = i.report();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", file);
+      m.put("document", r.document());
+      m.put("title", r.title());
+      m.put("sigma_id", r.sigmaId());
+      m.put("rule_id", r.supported() ? r.rule().id() : null);
+      m.put("kind", r.kind());
+      m.put("status", r.supported() ? "supported" : "unsupported");
+      m.put("reason", r.reason());
+      m.put("enabled", r.supported() && r.rule().enabled());
+      m.put("level", r.level());
+      m.put("falsepositives", r.falsepositives());
+      m.put("action", i.action());
+      rules.add(m);
+      if (!r.supported()) {
+        unsupported++;
+      } else if (!dryRun && (i.action().equals("created") || i.action().equals("updated"))) {
+        imported++;
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("dry_run", dryRun);
+    out.put("imported", imported);
+    out.put("unsupported", unsupported);
+    out.put("rules", rules);
+    ctx.json(out);
+  }
+
   private RuleCatalog.Entry find(Context ctx) {
     String id = ctx.pathParam("rule_id");
     return catalog.get(id).orElseThrow(() -> new StoreNotFoundException("no rule " + id));
@@ -84,6 +148,9 @@ public final class RuleRoutes {
     String text = ctx.body();
     if (text.isBlank()) {
       throw ApiException.badRequest("body must be a rule (JSON, or YAML with Content-Type: application/yaml)");
+    }
+    if ("sigma".equals(ctx.queryParam("format")) || (ct.contains("yaml") && SigmaRules.looksLikeSigma(text))) {
+      return new Body(text, RuleCatalog.SIGMA);
     }
     if (ct.contains("yaml")) {
       return new Body(text, "yaml");

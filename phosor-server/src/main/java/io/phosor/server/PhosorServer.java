@@ -11,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phosor.api.HttpApi;
 import io.phosor.api.OpenApi;
-import io.phosor.api.PlannedRoutes;
 import io.phosor.api.StatusRoutes;
 import io.phosor.audit.Audit;
 import io.phosor.audit.AuditRoutes;
@@ -262,7 +261,6 @@ public final class PhosorServer implements AutoCloseable {
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
     new AuditRoutes(audit).register(http.app());
-    PlannedRoutes.register(http.app());
     // the dashboard's static files (public: they hold no data; the page calls the API with the user's token)
     new io.phosor.dashboard.DashboardRoutes(PhosorServer.class.getClassLoader()).register(http.app());
     // threat intelligence: indicator files, the ingest hook (threat.indicator.*), alert enrichment, /api/intel
@@ -337,11 +335,19 @@ public final class PhosorServer implements AutoCloseable {
     Path dir = config.effectiveRulesDir();
     try {
       List<RuleFiles.Loaded> builtin = config.builtinRules() ? RuleFiles.builtin() : List.of();
-      List<RuleFiles.Loaded> mine = Files.isDirectory(dir) ? RuleFiles.load(dir) : List.of();
+      Path mappingFile = config.dataDir().resolve("sigma-mapping.yml");
+      io.phosor.sigma.SigmaMapping sigma;
+      try {
+        sigma = Files.isRegularFile(mappingFile) ? io.phosor.sigma.SigmaMapping.load(mappingFile)
+            : io.phosor.sigma.SigmaMapping.defaults();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("invalid Sigma mapping: " + e.getMessage());
+      }
+      List<RuleFiles.Loaded> mine = Files.isDirectory(dir) ? RuleFiles.load(dir, sigma) : List.of();
       List<RuleFiles.Loaded> all = RuleFiles.combine(builtin, mine);
       RuleFiles.compile(all);
       RuleCatalog catalog = new RuleCatalog(builtin, mine, RuleFiles.singleRuleSources(all), store.rules(),
-          store.settings(), apply);
+          store.settings(), apply, sigma);
       List<Rule> rules = catalog.rules();
       LOG.info("detection: {} rules ({} built-in{}, {} from {}, {} through the API)", rules.size(), builtin.size(),
           config.builtinRules() ? "" : ", disabled by PHOSOR_BUILTIN_RULES", mine.size(), dir.toAbsolutePath(),

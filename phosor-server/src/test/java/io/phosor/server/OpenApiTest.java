@@ -118,14 +118,4 @@ class OpenApiTest {
       });
     });
   }
-
-  @Test
-  void aPlaceholderAnswers501AsDocumented() throws Exception {
-    HttpResponse<String> r = t.request("POST", "/api/rules/import", t.admin(), null, null);
-    assertThat(r.statusCode()).isEqualTo(501);
-    JsonNode body = new ObjectMapper().readTree(r.body());
-    assertThat(body.path("error").asText()).isEqualTo("not_implemented");
-    assertThat(body.path("message").asText()).contains("arrives with issue 8 (Sigma rules)");
-    assertThat(doc.path("paths").path("/api/rules/import").path("post").path("responses").has("501")).isTrue();
-  }
 }

@@ -30,7 +30,7 @@ public final class Rules {
   /**
    * Stores a new rule at the version after its last history entry (1 for a new id) and returns it.
    *
-   * @param format "json" or "yaml" ("yml" is taken as "yaml")
+   * @param format "json", "yaml" ("yml" is taken as "yaml") or "sigma" (Sigma YAML, issue 8)
    * @throws StoreConflictException when a rule with this id exists
    */
   public StoredRule create(String id, String text, String format, boolean enabled, String who) {
@@ -190,7 +190,9 @@ public final class Rules {
     return switch (f) {
       case "json" -> "json";
       case "yaml", "yml" -> "yaml";
-      default -> throw new IllegalArgumentException("rule format must be \"json\" or \"yaml\", was \"" + format + "\"");
+      case "sigma" -> "sigma";
+      default -> throw new IllegalArgumentException("rule format must be \"json\", \"yaml\" or \"sigma\", was \""
+          + format + "\"");
     };
   }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Schema migrations: applied once, re-opening is a no-op, and a database that does not fit is refused clearly. */
 abstract class MigrationContract extends StoreContract {
   /** The newest migration under db/migration/{sqlite,postgresql}; bump it with each new V<n>__*.sql. */
-  static final String LATEST_VERSION = "2";
+  static final String LATEST_VERSION = "3";
 
   int appliedMigrations() throws SQLException {
     try (Connection c = database.connect();
