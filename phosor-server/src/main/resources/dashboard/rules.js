@@ -10,6 +10,8 @@ const isAdmin = () => { const s = me(); return !!s && (s.role === 'admin' || s.k
 
 /** The server's limit for one Sigma import (docs/api.md); checked here first to say so before sending. */
 const MAX_SIGMA_BYTES = 1024 * 1024;
+/** File names the import route takes in its `file` parameter (others are simply not sent). */
+const FILE_NAME = /^[\w .@()+-]{1,200}$/;
 
 const TEMPLATE = `id: my-rule
 name: My rule
@@ -94,8 +96,11 @@ function sigmaPanel(imported) {
   const panel = h('details', {class: 'card', id: 'sigma-panel'},
       h('summary', {id: 'sigma-title'}, 'Import Sigma'), form);
 
+  // the name of the file the text came from, sent along (the server's report names it) while the text is the file's
+  let fromFile = null;
   file.addEventListener('change', () => {
     problem.textContent = '';
+    fromFile = null;
     const f = file.files && file.files[0];
     if (!f) return;
     if (f.size > MAX_SIGMA_BYTES) {
@@ -106,6 +111,7 @@ function sigmaPanel(imported) {
     const reader = new FileReader();
     reader.onload = () => {
       text.value = String(reader.result);
+      fromFile = {name: f.name, text: text.value};
       fill(summary, 'Read ' + f.name + ' (' + f.size.toLocaleString() + ' bytes): "Check" or "Import" it.');
       fill(report);
     };
@@ -130,7 +136,9 @@ function sigmaPanel(imported) {
     run.disabled = true;
     fill(summary, dryRun ? 'Checking…' : 'Importing…');
     try {
-      const r = await apiText('POST', '/api/rules/import?dry_run=' + dryRun, yaml, 'application/yaml');
+      const q = new URLSearchParams({dry_run: String(dryRun)});
+      if (fromFile && fromFile.text === yaml && FILE_NAME.test(fromFile.name)) q.set('file', fromFile.name);
+      const r = await apiText('POST', '/api/rules/import?' + q, yaml, 'application/yaml');
       showReport(r, dryRun);
       if (!dryRun) {
         toast('Sigma import: ' + Number(r.imported ?? 0) + ' rule' + (Number(r.imported) === 1 ? '' : 's') + ' stored.');
@@ -161,8 +169,9 @@ function sigmaPanel(imported) {
     const stored = !(r.dry_run || dryRun);
     fill(report, rules.length === 0 ? null : h('div', {class: 'table-wrap'}, h('table', {id: 'sigma-report-table'},
         h('caption', {}, r.dry_run || dryRun ? 'What an import would do' : 'What the import did'),
-        h('thead', {}, h('tr', {}, ['Rule', 'Status', 'Reason', 'Action'].map((c) => h('th', {scope: 'col'}, c)))),
+        h('thead', {}, h('tr', {}, ['Level', 'Rule', 'Status', 'Reason', 'Action'].map((c) => h('th', {scope: 'col'}, c)))),
         h('tbody', {}, rules.map((x) => h('tr', {'data-document': Number(x.document), 'data-status': String(x.status)},
+            h('td', {}, x.level ? severity(x.level) : h('span', {class: 'muted'}, '—')),
             h('td', {},
                 h('span', {class: 'title'}, String(x.title ?? '(no title)')),
                 h('span', {class: 'muted block'}, (x.file ? String(x.file) + ', ' : '') + 'document ' + Number(x.document)

@@ -76,6 +76,20 @@ class DashboardBrowserTest {
         - attack.credential_access
         - attack.t1110
       """;
+  /** A Sigma rule Phosor reports as unsupported ("2 of" a set of searches). */
+  private static final String SIGMA_UNSUPPORTED = """
+      title: Two of (dashboard test)
+      logsource:
+        product: linux
+        service: sshd
+      detection:
+        sel_a:
+          - 'Failed password'
+        sel_b:
+          - 'Invalid user'
+        condition: 2 of sel*
+      level: low
+      """;
 
   @TempDir
   static Path data;
@@ -545,24 +559,75 @@ class DashboardBrowserTest {
 
   @Test
   @Order(11)
-  void anAdminImportsASigmaRuleFromAFileAfterCheckingIt() throws Exception {
+  void anAdminChecksAndImportsSigmaRulesFromAFileAndEditsOneAsSigma() throws Exception {
     Path yml = data.resolve("sshd-failed.yml");
-    Files.writeString(yml, SIGMA);
+    Files.writeString(yml, SIGMA + "---\n" + SIGMA_UNSUPPORTED);
+    String id = "5f1c9b7e-2d4a-4c1e-9a8b-0d3f6e7a1b2c";
     loginAsAdmin();
     driver.findElement(By.linkText("Rules")).click();
     await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#rule-table tbody tr")).isEmpty());
-    driver.findElement(By.id("sigma-title")).click();
-    // the file is read in the browser (FileReader) into the text area
+    // the panel opens from the keyboard; YAML the server cannot read gets its message
+    driver.findElement(By.id("sigma-title")).sendKeys(Keys.ENTER);
+    await().until(() -> driver.findElement(By.id("sigma-text")).isDisplayed());
+    driver.findElement(By.id("sigma-text")).sendKeys("title: [unclosed");
+    driver.findElement(By.id("sigma-check")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("sigma-problem")).startsWith("Check failed: "));
+    assertThat(text(By.id("sigma-problem")).length()).isGreaterThan("Check failed: ".length() + 5);
+
+    // the file is read in the browser (FileReader) into the text area, then checked: nothing is stored
     driver.findElement(By.id("sigma-file")).sendKeys(yml.toAbsolutePath().toString());
     await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("sigma-text")).getAttribute("value")
-        .contains("Failed password"));
+        .equals(SIGMA + "---\n" + SIGMA_UNSUPPORTED));
     accessible("sigma");
     driver.findElement(By.id("sigma-check")).click();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("sigma-problem")).isEmpty());
-    assertThat(text(By.id("sigma-problem"))).contains("Check failed", "cannot import Sigma rules yet", "issue 8");
+    By rows = By.cssSelector("#sigma-report-table tbody tr");
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(rows).size() == 2);
+    assertThat(text(By.id("sigma-summary"))).isEqualTo("Check only, nothing stored: 2 rules, 1 supported, 1 unsupported.");
+    List<WebElement> report = driver.findElements(rows);
+    assertThat(report.get(0).getText()).contains("SSH password failure (dashboard test)", "sshd-failed.yml, document 1",
+        "supported", "created");
+    assertThat(report.get(0).findElements(By.tagName("a"))).as("nothing stored yet, nothing to link").isEmpty();
+    assertThat(report.get(1).getAttribute("data-status")).isEqualTo("unsupported");
+    assertThat(report.get(1).getText()).contains("Two of (dashboard test)", "2 of", "skipped");
+    assertThat(t.get("/api/rules/" + id, t.admin()).statusCode()).isEqualTo(404);
+
+    // the import stores the supported rule, in force, and the list shows it without a reload
+    driver.findElement(By.id("sigma-import")).click();
+    await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("sigma-summary")).startsWith("Imported "));
+    assertThat(text(By.id("sigma-summary"))).isEqualTo("Imported 1 rule (1 created, 0 updated, 0 unchanged); "
+        + "1 unsupported, not imported.");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(
+        By.cssSelector("#rule-table tr[data-id='" + id + "']")).isEmpty());
+    assertThat(text(By.cssSelector("#rule-table tr[data-id='" + id + "']"))).contains("SSH password failure (dashboard test)");
+    JsonNode stored = JSON.readTree(t.get("/api/rules/" + id, t.admin()).body());
+    assertThat(stored.get("format").asText()).isEqualTo("sigma");
+    assertThat(stored.get("source").asText()).isEqualTo(SIGMA);
     shot("sigma");
     driver.manage().window().setSize(new Dimension(375, 812));
     noHorizontalScroll();
+    driver.manage().window().setSize(new Dimension(1280, 800));
+
+    // its page shows the Sigma YAML, tests it, and saves it back as Sigma
+    driver.findElement(By.cssSelector("#sigma-report-table a[href='#/rules/" + id + "']")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("rule-source")).getAttribute("value")
+        .contains("Failed password"));
+    assertThat(text(By.cssSelector("label[for='rule-source']"))).startsWith("Sigma rule");
+    assertThat(text(By.id("rule-meta"))).contains("sigma");
+    driver.findElement(By.id("test-lines")).sendKeys(failures(1, "198.51.100.99"));
+    driver.findElement(By.id("test-run")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("test-summary")).isEmpty());
+    assertThat(text(By.id("test-summary"))).isEqualTo("1 alert would fire over 1 event.");
+    WebElement source = driver.findElement(By.id("rule-source"));
+    source.clear();
+    source.sendKeys(SIGMA.replace("level: medium", "level: high"));
+    driver.findElement(By.id("rule-save")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(By.cssSelector("#rule-history > li")).size() == 2);
+    stored = JSON.readTree(t.get("/api/rules/" + id, t.admin()).body());
+    assertThat(stored.get("format").asText()).isEqualTo("sigma");
+    assertThat(stored.get("severity").asText()).isEqualTo("high");
+    assertThat(stored.get("version").asInt()).isEqualTo(2);
+    accessible("sigma-rule");
+    shot("sigma-rule");
   }
 
   private static List<JsonNode> manualActions(long incident) throws Exception {
