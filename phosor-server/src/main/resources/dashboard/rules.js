@@ -140,6 +140,7 @@ function sigmaPanel(imported) {
       if (fromFile && fromFile.text === yaml && FILE_NAME.test(fromFile.name)) q.set('file', fromFile.name);
       const r = await apiText('POST', '/api/rules/import?' + q, yaml, 'application/yaml');
       showReport(r, dryRun);
+      summary.scrollIntoView({block: 'nearest'});
       if (!dryRun) {
         toast('Sigma import: ' + Number(r.imported ?? 0) + ' rule' + (Number(r.imported) === 1 ? '' : 's') + ' stored.');
         imported();
