@@ -35,16 +35,29 @@ public final class AlertRoutes {
   static final int MAX_LIMIT = 1000;
 
   private final AlertService alerts;
+  private final java.util.function.Function<String, List<String>> falsePositives;
 
   /** Routes over {@code alerts}. */
   public AlertRoutes(AlertService alerts) {
+    this(alerts, id -> List.of());
+  }
+
+  /** Routes over {@code alerts}; {@code falsePositives} gives a rule's known false positives (Sigma) by rule id. */
+  public AlertRoutes(AlertService alerts, java.util.function.Function<String, List<String>> falsePositives) {
     this.alerts = alerts;
+    this.falsePositives = falsePositives;
+  }
+
+  private Map<String, Object> withRule(StoredAlert a) {
+    Map<String, Object> m = toJson(a);
+    m.put("rule_falsepositives", falsePositives.apply(a.alert().ruleId()));
+    return m;
   }
 
   /** Registers the routes. */
   public void register(Javalin app) {
     app.get("/api/alerts", this::list, Role.VIEWER);
-    app.get("/api/alerts/{alert_id}", ctx -> ctx.json(toJson(alerts.get(Params.idPath(ctx, "alert_id"))
+    app.get("/api/alerts/{alert_id}", ctx -> ctx.json(withRule(alerts.get(Params.idPath(ctx, "alert_id"))
         .orElseThrow(() -> new StoreNotFoundException("no alert " + ctx.pathParam("alert_id"))))), Role.VIEWER);
     app.post("/api/alerts/{alert_id}/acknowledge", ctx -> ctx.json(toJson(alerts.acknowledge(
         Params.idPath(ctx, "alert_id"), HttpApi.actor(ctx)))), Role.ANALYST);
@@ -65,7 +78,7 @@ public final class AlertRoutes {
     q = q.withLastSeen(from, to);
     List<StoredAlert> page = alerts.list(q);
     List<Map<String, Object>> out = new ArrayList<>(page.size());
-    page.forEach(a -> out.add(toJson(a)));
+    page.forEach(a -> out.add(withRule(a)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("alerts", out);
     body.put("next_before", page.size() == limit ? page.get(page.size() - 1).id() : null);

@@ -59,7 +59,12 @@ final class RulesCommand {
               out.println(f + ": larger than 16 MiB; skipped");
               continue;
             }
-            sources.add(new io.phosor.sigma.SigmaRules.Source(f.toString(), Files.readString(f, StandardCharsets.UTF_8)));
+            String text = Files.readString(f, StandardCharsets.UTF_8);
+            if (!io.phosor.sigma.SigmaRules.looksLikeSigma(text)) {
+              out.println(f + ": not a Sigma rule file (no title and detection or correlation); skipped");
+              continue;
+            }
+            sources.add(new io.phosor.sigma.SigmaRules.Source(f.toString(), text));
           }
         }
       } catch (RuleSetException | IOException e) {
@@ -102,6 +107,10 @@ final class RulesCommand {
         return 0;
       }
       UserCommand.quietStoreLogs();
+      if (org.slf4j.LoggerFactory.getLogger(io.phosor.detect.RuleCatalog.class)
+          instanceof ch.qos.logback.classic.Logger l) {
+        l.setLevel(ch.qos.logback.classic.Level.WARN); // the summary below says what was imported
+      }
       String url = cfg.databaseUrl().isEmpty() ? null : cfg.databaseUrl();
       try (io.phosor.store.Store store = io.phosor.store.Store.open(io.phosor.store.StoreSettings.of(url, cfg.dataDir())
           .withPoolSize(2), java.time.Clock.systemUTC())) {

@@ -64,6 +64,8 @@ public final class RuleCatalog {
 
   private final Map<String, Base> base = new LinkedHashMap<>();
   private final SigmaMapping sigma;
+  /** The falsepositives of the stored Sigma rules by rule id, as of the last conversion. */
+  private volatile Map<String, List<String>> falsePositives = Map.of();
   private final Rules rules;
   private final Settings settings;
   private final Consumer<List<Rule>> apply;
@@ -103,7 +105,9 @@ public final class RuleCatalog {
       stored.put(s.id(), s);
     }
     Map<String, String> flags = settings.all();
-    Map<String, Rule> sigmaRules = convertStoredSigma(stored.values(), null);
+    Map<String, List<String>> fps = new LinkedHashMap<>();
+    Map<String, Rule> sigmaRules = convertStoredSigma(stored.values(), fps);
+    falsePositives = Map.copyOf(fps);
     List<Entry> out = new ArrayList<>();
     for (Base b : base.values()) {
       StoredRule s = stored.remove(b.rule().id());
@@ -139,19 +143,17 @@ public final class RuleCatalog {
   }
 
   /**
-   * Converts the stored Sigma rules together (so correlations find the rules they reference), plus
-   * {@code extra} documents when given; returns the supported ones by rule id. Unsupported stored rules are
+   * Converts the stored Sigma rules together (so correlations find the rules they reference) and returns the
+   * supported ones by rule id, collecting their falsepositives into {@code fps}. Unsupported stored rules are
    * logged (they were supported when imported; a changed mapping can make them unsupported).
    */
-  private Map<String, Rule> convertStoredSigma(java.util.Collection<StoredRule> stored, List<SigmaRules.Source> extra) {
+  private Map<String, Rule> convertStoredSigma(java.util.Collection<StoredRule> stored,
+      Map<String, List<String>> fps) {
     List<SigmaRules.Source> sources = new ArrayList<>();
     for (StoredRule s : stored) {
       if (SIGMA.equals(s.format())) {
         sources.add(new SigmaRules.Source("stored rule " + s.id(), s.text()));
       }
-    }
-    if (extra != null) {
-      sources.addAll(extra);
     }
     Map<String, Rule> out = new LinkedHashMap<>();
     if (sources.isEmpty()) {
@@ -160,6 +162,9 @@ public final class RuleCatalog {
     for (SigmaRules.Report r : SigmaRules.convert(sources, sigma)) {
       if (r.supported()) {
         out.putIfAbsent(r.rule().id(), r.rule());
+        if (!r.falsepositives().isEmpty()) {
+          fps.putIfAbsent(r.rule().id(), List.copyOf(r.falsepositives()));
+        }
       } else if (r.file() != null && r.file().startsWith("stored rule ")) {
         LOG.error("{}: unsupported: {}", r.file(), r.reason());
       }
@@ -178,6 +183,11 @@ public final class RuleCatalog {
       LOG.error("stored rule {} no longer parses, skipped: {}", s.id(), e.getMessage());
     }
     return null;
+  }
+
+  /** The false positives a stored Sigma rule lists (empty for other rules). */
+  public List<String> falsePositives(String ruleId) {
+    return falsePositives.getOrDefault(ruleId, List.of());
   }
 
   /** The rules the engine should run. */
@@ -329,6 +339,7 @@ public final class RuleCatalog {
    */
   public synchronized List<Imported> importSigma(List<SigmaRules.Source> sources, boolean dryRun, String who) {
     Map<String, String> texts = new LinkedHashMap<>();
+    Map<String, Object[]> origins = new java.util.HashMap<>();
     List<SigmaRules.Report> reports;
     try {
       List<SigmaRules.Source> all = new ArrayList<>();
@@ -343,6 +354,7 @@ public final class RuleCatalog {
         for (int i = 0; i < parts.size(); i++) {
           String name = (src.file() == null ? "request" : src.file()) + "#" + (i + 1);
           texts.put(name, parts.get(i));
+          origins.put(name, new Object[] {src.file(), i + 1});
           docTexts.add(name);
         }
       }
@@ -391,6 +403,9 @@ public final class RuleCatalog {
           changed = true;
         }
       }
+      Object[] o = origins.get(r.file());
+      r = new SigmaRules.Report((String) o[0], (Integer) o[1], r.title(), r.sigmaId(), r.name(), r.kind(), r.rule(),
+          r.reason(), r.level(), r.falsepositives());
       out.add(new Imported(r, action));
     }
     if (changed) {

@@ -257,7 +257,7 @@ public final class PhosorServer implements AutoCloseable {
     health.register("incidents", () -> incidents.problem() == null ? Health.Check.OK
         : Health.Check.degraded(incidents.problem() + " (alerts wait in the store and are grouped when it works)"));
     new IncidentRoutes(mapper, incidents, store.users(), audit).register(http.app());
-    new AlertRoutes(alerts).register(http.app());
+    new AlertRoutes(alerts, catalog::falsePositives).register(http.app());
     new RuleRoutes(mapper, catalog).register(http.app());
     new DetectRoutes(mapper, catalog::rules).register(http.app());
     new AuditRoutes(audit).register(http.app());

@@ -117,6 +117,7 @@ class SigmaEndToEndTest {
       assertThat(alert.get("severity").asText()).isEqualTo("high");
       assertThat(alert.get("group").get("user.name").asText()).isEqualTo("root");
       assertThat(alert.get("tags").toString()).contains("attack.t1110");
+      assertThat(alert.get("rule_falsepositives").get(0).asText()).isEqualTo("a user who forgot the password");
       assertThat(alerts(t, "?rule=" + BASE)).isEmpty();
 
       assertThat(t.request("POST", "/api/rules/import", t.viewer(), SIGMA, "application/yaml").statusCode())
