@@ -40,6 +40,11 @@ final class EventView {
   private final int[] keyAt;
   /** Scratch buffer for address parsing. */
   final long[] addr = new long[2];
+  /** Per slot: the scalar value parsed as an address (kind, high and low halves), computed once per event. */
+  private final int[] addrKind;
+  private final long[] addrHi;
+  private final long[] addrLo;
+  private final int[] addrAt;
   Event event;
   /** The current event's field map (slot names are canonical, so no alias resolution is needed). */
   private Map<String, Object> map;
@@ -67,6 +72,29 @@ final class EventView {
     this.litHits = new int[literals];
     this.keys = new Object[groupKeys];
     this.keyAt = new int[groupKeys];
+    this.addrKind = new int[n];
+    this.addrHi = new long[n];
+    this.addrLo = new long[n];
+    this.addrAt = new int[n];
+  }
+
+  /**
+   * The slot's scalar value parsed as an IP address into {@code out} (high, low): the kind from
+   * {@link IpRange#parseAddress}, 0 when it is not an address. Parsed once per event however many CIDR
+   * tests read it.
+   */
+  int address(int slot, long[] out) {
+    if (addrAt[slot] != stamp) {
+      String s = str(slot);
+      int k = s == null ? 0 : IpRange.parseAddress(s, addr);
+      addrKind[slot] = k;
+      addrHi[slot] = addr[0];
+      addrLo[slot] = addr[1];
+      addrAt[slot] = stamp;
+    }
+    out[0] = addrHi[slot];
+    out[1] = addrLo[slot];
+    return addrKind[slot];
   }
 
   /** Starts a new event. */
@@ -80,6 +108,7 @@ final class EventView {
       Arrays.fill(leafAt, 0);
       Arrays.fill(litFound, 0);
       Arrays.fill(keyAt, 0);
+      Arrays.fill(addrAt, 0);
       stamp = 1;
     }
   }

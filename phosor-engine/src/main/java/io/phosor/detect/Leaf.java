@@ -162,12 +162,20 @@ abstract class Leaf {
       this.ranges = ranges;
     }
 
+    private final long[] scratch = new long[2];
+
+    @Override
+    boolean testScalar(EventView v) {
+      return v.address(slot, scratch) != 0 && in(scratch);
+    }
+
     @Override
     boolean testString(EventView v, String s, String folded) {
       long[] a = v.addr;
-      if (IpRange.parseAddress(s, a) == 0) {
-        return false;
-      }
+      return IpRange.parseAddress(s, a) != 0 && in(a);
+    }
+
+    private boolean in(long[] a) {
       for (IpRange r : ranges) {
         if (r.contains(a[0], a[1])) {
           return true;

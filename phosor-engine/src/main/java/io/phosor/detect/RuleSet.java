@@ -54,6 +54,9 @@ final class RuleSet {
     candidates = new long[Math.max(words, 1)];
     Map<Integer, Map<String, List<Integer>>> eq = new HashMap<>();
     Map<Integer, List<Integer>> lit = new HashMap<>();
+    for (Detector d : detectors) {
+      c.notePopularity(guardCondition(d.rule));
+    }
     for (int i = 0; i < detectors.length; i++) {
       List<Compiler.Atom> g = c.guard(guardCondition(detectors[i].rule));
       if (g == null) {
