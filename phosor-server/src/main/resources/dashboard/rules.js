@@ -349,8 +349,11 @@ export function mountRule(view, id) {
     }
   });
 
+  const title = h('h1', {id: 'rule-title'}, creating ? 'New rule' : 'Rule ' + id);
+
   function show(r) {
     current = r;
+    fill(title, String(r.name ?? id), ' ', h('code', {class: 'rule-id'}, String(r.id ?? id)));
     exists = true;
     source.value = r.source ?? r.text ?? '';
     setFormat(r.format);
@@ -364,7 +367,7 @@ export function mountRule(view, id) {
   }
 
   fill(view, h('p', {}, h('a', {href: '#/rules'}, '← Rules')),
-      h('h1', {id: 'rule-title'}, creating ? 'New rule' : 'Rule ' + id), meta, editor, canAct() ? tester : null,
+      title, meta, editor, canAct() ? tester : null,
       creating ? null : historyCard);
   if (!creating) {
     api('GET', rulePath(id)).then((r) => {

@@ -602,7 +602,7 @@ class DashboardBrowserTest {
     JsonNode stored = JSON.readTree(t.get("/api/rules/" + id, t.admin()).body());
     assertThat(stored.get("format").asText()).isEqualTo("sigma");
     assertThat(stored.get("source").asText()).isEqualTo(SIGMA);
-    js("document.getElementById('sigma-report').scrollIntoView()");
+    js("document.getElementById('sigma-summary').scrollIntoView()");
     shot("sigma");
     driver.manage().window().setSize(new Dimension(375, 812));
     noHorizontalScroll();
