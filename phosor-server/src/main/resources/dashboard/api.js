@@ -114,14 +114,26 @@ export function canAct() {
 
 /** Calls the API with the token; a 401 ends the session. Answers the parsed JSON (null for 204). */
 export async function api(method, path, body) {
+  return call(method, path, body === undefined ? undefined : JSON.stringify(body), 'application/json');
+}
+
+/**
+ * Sends `text` as is with `contentType` (a YAML rule, a Sigma file), otherwise like `api`: the token, a 401 ends
+ * the session, the parsed JSON answer, an ApiError with the server's message when refused.
+ */
+export async function apiText(method, path, text, contentType) {
+  return call(method, path, String(text), contentType);
+}
+
+async function call(method, path, payload, contentType) {
   if (!currentToken()) {
     logout('Your session expired: log in again.');
     throw new ApiError(401, {message: 'not logged in'});
   }
   const opts = {method, headers: {Authorization: 'Bearer ' + token}, credentials: 'omit', cache: 'no-store'};
-  if (body !== undefined) {
-    opts.headers['Content-Type'] = 'application/json';
-    opts.body = JSON.stringify(body);
+  if (payload !== undefined) {
+    opts.headers['Content-Type'] = contentType;
+    opts.body = payload;
   }
   const r = await fetch(path, opts);
   const text = await r.text();

@@ -1,4 +1,4 @@
-// The dashboard's entry point: login, the session, the router (#/alerts, #/incidents, #/incidents/42) and
+// The dashboard's entry point: login, the session, the router (#/alerts, #/incidents/42, #/account, ...) and
 // the live feed shared by the pages.
 
 import {login, logout, restore, onLogout, me, currentToken, api} from './api.js';
@@ -11,6 +11,7 @@ import {mountSearch} from './search.js';
 import {mountSources, mountAudit} from './sources.js';
 import {mountOverview} from './overview.js';
 import {mountUsers} from './users.js';
+import {mountAccount} from './account.js';
 
 const $ = (id) => document.getElementById(id);
 let page = null;
@@ -60,6 +61,7 @@ function showApp() {
   const admin = who.role === 'admin' || who.kind === 'api_token';
   $('nav-audit').hidden = !admin;
   $('nav-users').hidden = !admin;
+  $('nav-account').hidden = who.kind !== 'user';
   $('view').hidden = false;
   feed.start();
   route();
@@ -82,6 +84,7 @@ function route() {
   else if (path === '/audit') page = mountAudit(view);
   else if (path === '/overview') page = mountOverview(view);
   else if (path === '/users') page = mountUsers(view);
+  else if (path === '/account') page = mountAccount(view);
   else if (path === '/incidents') page = mountIncidents(view, params);
   else page = mountAlerts(view);
   for (const a of document.querySelectorAll('#nav a')) {

@@ -58,6 +58,38 @@ class DashboardBrowserTest {
   private static final String IP = "203.0.113.77";
   private static final String XSS = "<img src=x onerror=alert(1)>";
   private static final Path SHOTS = Path.of("target", "screenshots");
+  /** A small Sigma rule that Phosor supports: sshd password failures, as a keyword search. */
+  private static final String SIGMA = """
+      title: SSH password failure (dashboard test)
+      id: 5f1c9b7e-2d4a-4c1e-9a8b-0d3f6e7a1b2c
+      status: test
+      description: A failed SSH password, written as a plain keyword search.
+      logsource:
+        product: linux
+        service: sshd
+      detection:
+        keywords:
+          - 'Failed password'
+        condition: keywords
+      level: medium
+      tags:
+        - attack.credential_access
+        - attack.t1110
+      """;
+  /** A Sigma rule Phosor reports as unsupported ("2 of" a set of searches). */
+  private static final String SIGMA_UNSUPPORTED = """
+      title: Two of (dashboard test)
+      logsource:
+        product: linux
+        service: sshd
+      detection:
+        sel_a:
+          - 'Failed password'
+        sel_b:
+          - 'Invalid user'
+        condition: 2 of sel*
+      level: low
+      """;
 
   @TempDir
   static Path data;
@@ -415,6 +447,190 @@ class DashboardBrowserTest {
     assertThat(js("return sessionStorage.getItem('phosor.token')")).isNull();
   }
 
+  @Test
+  @Order(9)
+  void everyoneSeesARulesHistoryAndAnAdminDeletesTheRuleAfterConfirming() throws Exception {
+    String rule = "{\"id\": \"hist-probe\", \"name\": \"History probe\", \"type\": \"pattern\", \"severity\": \"low\","
+        + " \"config\": {\"field\": \"raw\", \"contains\": \"hist-probe\"}}";
+    assertThat(t.request("POST", "/api/rules", t.admin(), rule, "application/json").statusCode()).isEqualTo(201);
+    assertThat(t.request("PUT", "/api/rules/hist-probe", t.admin(), rule.replace("History probe", "History probe v2"),
+        "application/json").statusCode()).isEqualTo(200);
+    assertThat(t.request("POST", "/api/rules/hist-probe/toggle", t.admin(), "", "application/json").statusCode())
+        .isEqualTo(200);
+
+    // a viewer reads the history, newest first, each version's text behind a disclosure, and gets no button
+    loginAs("viewer");
+    js("location.hash = '#/rules/hist-probe'");
+    By entries = By.cssSelector("#rule-history > li");
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(entries).size() == 3);
+    List<WebElement> history = driver.findElements(entries);
+    assertThat(history).extracting(e -> e.getAttribute("data-change")).containsExactly("toggled", "updated", "created");
+    assertThat(history.get(0).getText()).startsWith("Version 3: toggled").contains("disabled");
+    WebElement first = history.get(2);
+    first.findElement(By.tagName("summary")).click();
+    assertThat(first.findElement(By.tagName("pre")).getText()).contains("\"History probe\"").doesNotContain("v2");
+    assertThat(driver.findElements(By.cssSelector("#view button"))).isEmpty();
+    accessible("rule-history-viewer");
+    driver.findElement(By.id("logout")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("login-view")).isDisplayed());
+
+    // a built-in rule has no history through the API and cannot be deleted (it is disabled instead)
+    loginAsAdmin();
+    js("location.hash = '#/rules/ssh-brute-force'");
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("rule-history-note")).contains("as shipped"));
+    assertThat(driver.findElement(By.id("rule-delete")).isDisplayed()).isFalse();
+
+    js("location.hash = '#/rules/hist-probe'");
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(entries).size() == 3);
+    WebElement delete = driver.findElement(By.id("rule-delete"));
+    assertThat(delete.isDisplayed()).isTrue();
+    accessible("rule-history");
+    js("document.getElementById('history-title').scrollIntoView()");
+    shot("rule-history");
+    // cancelling deletes nothing
+    delete.click();
+    await().until(() -> driver.findElement(By.id("confirm")).isDisplayed());
+    assertThat(text(By.id("confirm-text"))).contains("History probe v2", "hist-probe");
+    driver.findElement(By.id("confirm-cancel")).click();
+    assertThat(t.get("/api/rules/hist-probe", t.admin()).statusCode()).isEqualTo(200);
+    // with the keyboard: Enter on the focused Delete button, then OK
+    driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+    await().until(() -> driver.findElement(By.id("confirm")).isDisplayed());
+    shot("rule-delete-confirm");
+    driver.findElement(By.id("confirm-ok")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.getCurrentUrl().endsWith("#/rules"));
+    assertThat(t.get("/api/rules/hist-probe", t.admin()).statusCode()).isEqualTo(404);
+    JsonNode kept = JSON.readTree(t.get("/api/rules/hist-probe/history", t.admin()).body()).get("history");
+    assertThat(kept.get(kept.size() - 1).get("change").asText()).isEqualTo("deleted");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#rule-table tbody tr")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#rule-table tr[data-id='hist-probe']"))).isEmpty();
+  }
+
+  @Test
+  @Order(10)
+  void aUserChangesTheirPasswordIsSentToLoginAndLogsInWithTheNewOne() throws Exception {
+    assertThat(t.request("POST", "/api/users", t.admin(), "{\"username\": \"dana\", \"password\": \""
+        + TestServer.USER_PASSWORD + "\", \"role\": \"analyst\"}", "application/json").statusCode()).isEqualTo(201);
+    String fresh = "dana-new-password-2024";
+    loginAs("dana");
+    driver.findElement(By.linkText("Account")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.id("password-form")).isEmpty());
+    assertThat(text(By.id("account-facts"))).contains("dana", "analyst");
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("old-password");
+    accessible("account");
+    driver.manage().window().setSize(new Dimension(375, 812));
+    noHorizontalScroll();
+    shot("account-phone");
+    driver.manage().window().setSize(new Dimension(1280, 800));
+
+    // the two new passwords differ: said on the page, nothing sent (the session lives on)
+    driver.findElement(By.id("old-password")).sendKeys(TestServer.USER_PASSWORD);
+    driver.findElement(By.id("account-new-password")).sendKeys(fresh);
+    driver.findElement(By.id("account-repeat-password")).sendKeys(fresh + "x", Keys.ENTER);
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("account-problem")).contains("do not match"));
+    assertThat(driver.findElement(By.id("account-repeat-password")).getAttribute("aria-invalid")).isEqualTo("true");
+
+    // a wrong current password: the server's message
+    driver.findElement(By.id("account-repeat-password")).clear();
+    driver.findElement(By.id("account-repeat-password")).sendKeys(fresh);
+    driver.findElement(By.id("old-password")).clear();
+    driver.findElement(By.id("old-password")).sendKeys("not-the-password-at-all");
+    driver.findElement(By.id("password-save")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("account-problem")).contains("old password is not right"));
+    assertThat(driver.findElement(By.id("login-view")).isDisplayed()).isFalse();
+    shot("account");
+
+    // the right one: the password changes, the session ends, the login form says why
+    driver.findElement(By.id("old-password")).clear();
+    driver.findElement(By.id("old-password")).sendKeys(TestServer.USER_PASSWORD);
+    driver.findElement(By.id("password-save")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("login-view")).isDisplayed());
+    assertThat(text(By.id("login-error"))).contains("password was changed");
+    assertThat(js("return sessionStorage.getItem('phosor.token')")).isNull();
+    // the old password no longer opens the door; the new one does (the user name stays filled in)
+    assertThat(driver.findElement(By.id("username")).getAttribute("value")).isEqualTo("dana");
+    driver.findElement(By.id("password")).sendKeys(TestServer.USER_PASSWORD, Keys.ENTER);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("login-error")).contains("password was changed")
+        && !text(By.id("login-error")).isEmpty());
+    assertThat(driver.findElement(By.id("nav")).isDisplayed()).isFalse();
+    driver.findElement(By.id("password")).sendKeys(fresh, Keys.ENTER);
+    await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("who")).equals("dana (analyst)"));
+  }
+
+  @Test
+  @Order(11)
+  void anAdminChecksAndImportsSigmaRulesFromAFileAndEditsOneAsSigma() throws Exception {
+    Path yml = data.resolve("sshd-failed.yml");
+    Files.writeString(yml, SIGMA + "---\n" + SIGMA_UNSUPPORTED);
+    String id = "5f1c9b7e-2d4a-4c1e-9a8b-0d3f6e7a1b2c";
+    loginAsAdmin();
+    driver.findElement(By.linkText("Rules")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(By.cssSelector("#rule-table tbody tr")).isEmpty());
+    // the panel opens from the keyboard; YAML the server cannot read gets its message
+    driver.findElement(By.id("sigma-title")).sendKeys(Keys.ENTER);
+    await().until(() -> driver.findElement(By.id("sigma-text")).isDisplayed());
+    driver.findElement(By.id("sigma-text")).sendKeys("title: [unclosed");
+    driver.findElement(By.id("sigma-check")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("sigma-problem")).startsWith("Check failed: "));
+    assertThat(text(By.id("sigma-problem")).length()).isGreaterThan("Check failed: ".length() + 5);
+
+    // the file is read in the browser (FileReader) into the text area, then checked: nothing is stored
+    driver.findElement(By.id("sigma-file")).sendKeys(yml.toAbsolutePath().toString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("sigma-text")).getAttribute("value")
+        .equals(SIGMA + "---\n" + SIGMA_UNSUPPORTED));
+    accessible("sigma");
+    driver.findElement(By.id("sigma-check")).click();
+    By rows = By.cssSelector("#sigma-report-table tbody tr");
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(rows).size() == 2);
+    assertThat(text(By.id("sigma-summary"))).isEqualTo("Check only, nothing stored: 2 rules, 1 supported, 1 unsupported.");
+    List<WebElement> report = driver.findElements(rows);
+    assertThat(report.get(0).getText()).contains("SSH password failure (dashboard test)", "sshd-failed.yml, document 1",
+        "supported", "created");
+    assertThat(report.get(0).findElements(By.tagName("a"))).as("nothing stored yet, nothing to link").isEmpty();
+    assertThat(report.get(1).getAttribute("data-status")).isEqualTo("unsupported");
+    assertThat(report.get(1).getText()).contains("Two of (dashboard test)", "2 of", "skipped");
+    assertThat(t.get("/api/rules/" + id, t.admin()).statusCode()).isEqualTo(404);
+
+    // the import stores the supported rule, in force, and the list shows it without a reload
+    driver.findElement(By.id("sigma-import")).click();
+    await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("sigma-summary")).startsWith("Imported "));
+    assertThat(text(By.id("sigma-summary"))).isEqualTo("Imported 1 rule (1 created, 0 updated, 0 unchanged); "
+        + "1 unsupported, not imported.");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !driver.findElements(
+        By.cssSelector("#rule-table tr[data-id='" + id + "']")).isEmpty());
+    assertThat(text(By.cssSelector("#rule-table tr[data-id='" + id + "']"))).contains("SSH password failure (dashboard test)");
+    JsonNode stored = JSON.readTree(t.get("/api/rules/" + id, t.admin()).body());
+    assertThat(stored.get("format").asText()).isEqualTo("sigma");
+    assertThat(stored.get("source").asText()).isEqualTo(SIGMA);
+    js("document.getElementById('sigma-summary').scrollIntoView()");
+    shot("sigma");
+    driver.manage().window().setSize(new Dimension(375, 812));
+    noHorizontalScroll();
+    driver.manage().window().setSize(new Dimension(1280, 800));
+
+    // its page shows the Sigma YAML, tests it, and saves it back as Sigma
+    driver.findElement(By.cssSelector("#sigma-report-table a[href='#/rules/" + id + "']")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElement(By.id("rule-source")).getAttribute("value")
+        .contains("Failed password"));
+    assertThat(text(By.cssSelector("label[for='rule-source']"))).startsWith("Sigma rule");
+    assertThat(text(By.id("rule-meta"))).contains("sigma");
+    driver.findElement(By.id("test-lines")).sendKeys(failures(1, "198.51.100.99"));
+    driver.findElement(By.id("test-run")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !text(By.id("test-summary")).isEmpty());
+    assertThat(text(By.id("test-summary"))).isEqualTo("1 alert would fire over 1 event.");
+    WebElement source = driver.findElement(By.id("rule-source"));
+    source.clear();
+    source.sendKeys(SIGMA.replace("level: medium", "level: high"));
+    driver.findElement(By.id("rule-save")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(By.cssSelector("#rule-history > li")).size() == 2);
+    stored = JSON.readTree(t.get("/api/rules/" + id, t.admin()).body());
+    assertThat(stored.get("format").asText()).isEqualTo("sigma");
+    assertThat(stored.get("severity").asText()).isEqualTo("high");
+    assertThat(stored.get("version").asInt()).isEqualTo(2);
+    accessible("sigma-rule");
+    shot("sigma-rule");
+  }
+
   private static List<JsonNode> manualActions(long incident) throws Exception {
     JsonNode actions = JSON.readTree(t.get("/api/actions?incident_id=" + incident, t.viewer()).body()).get("actions");
     List<JsonNode> out = new java.util.ArrayList<>();
@@ -426,7 +642,15 @@ class DashboardBrowserTest {
     return out;
   }
 
+  private static void loginAsAdmin() {
+    driver.findElement(By.id("username")).clear();
+    driver.findElement(By.id("username")).sendKeys("admin");
+    driver.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD, Keys.ENTER);
+    await().atMost(Duration.ofSeconds(15)).until(() -> text(By.id("who")).startsWith("admin "));
+  }
+
   private static void loginAs(String user) {
+    driver.findElement(By.id("username")).clear();
     driver.findElement(By.id("username")).sendKeys(user);
     driver.findElement(By.id("password")).sendKeys(TestServer.USER_PASSWORD);
     driver.findElement(By.id("login-submit")).click();
