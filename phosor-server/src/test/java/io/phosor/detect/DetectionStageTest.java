@@ -145,6 +145,8 @@ class DetectionStageTest {
       stage.replaceRules(RuleFiles.parse(EVERY_EVENT.replace("\"id\": \"every\"", "\"id\": \"other\"")
           .replace("\"exists\": true", "\"equals\": \"never\""), "test")).get(5, java.util.concurrent.TimeUnit.SECONDS);
       stage.accept(journaled(journal, 3));
+      // wait for the three events rather than for close()'s bounded drain, which a loaded machine can outrun
+      await().atMost(Duration.ofSeconds(10)).until(() -> stage.lastProcessed() == 6);
       stage.close(Duration.ofSeconds(5));
       assertThat(alerts).hasSize(3);
       assertThat(stage.lastProcessed()).isEqualTo(6);
