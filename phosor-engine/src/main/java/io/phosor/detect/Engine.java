@@ -82,6 +82,29 @@ public final class Engine {
     return set.rules;
   }
 
+  /**
+   * The longest window of the running rules (thresholds, correlations, value counts, absence waits, Sigma
+   * timespans), or zero when none keeps windows: how much history a restarted engine needs to replay to see
+   * every window it had open.
+   */
+  public java.time.Duration longestWindow() {
+    java.time.Duration max = java.time.Duration.ZERO;
+    for (Detector d : set.detectors) {
+      java.time.Duration w = switch (d.rule.spec()) {
+        case Rule.Threshold t -> t.window();
+        case Rule.Correlation c -> c.within();
+        case Rule.ValueCount v -> v.window();
+        case Rule.Absence a -> a.within();
+        case Rule.Aggregate a -> a.window();
+        default -> java.time.Duration.ZERO;
+      };
+      if (w.compareTo(max) > 0) {
+        max = w;
+      }
+    }
+    return max;
+  }
+
   /** Runs every enabled rule over one event. */
   public void process(Event event, AlertSink sink) {
     out.sink = sink;
@@ -257,7 +280,8 @@ public final class Engine {
     }
   }
 
-  EngineConfig config() {
+  /** The limits and tolerance this engine runs with. */
+  public EngineConfig config() {
     return config;
   }
 

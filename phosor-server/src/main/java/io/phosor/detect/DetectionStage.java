@@ -37,8 +37,14 @@ import org.slf4j.LoggerFactory;
  * <p>The engine is advanced once a second (timers, expiry); new-value baselines are written to
  * {@code baselines.json} (atomically) every minute and at shutdown, and restored at start. With them goes
  * {@code detect.position}, the id of the last processed event: after a crash the stage resumes there and
- * reads the events the engine had not seen back from the journal (window state is not persisted, so a
- * window that spanned the crash starts empty; an event processed after the last save is processed again).
+ * reads the events the engine had not seen back from the journal (an event processed after the last save is
+ * processed again; the alert store ignores an alert it already has, by fingerprint).
+ *
+ * <p>Windows survive a restart (graceful or not) by replay: {@code detect.position} also holds the id from
+ * which the journal covers the longest window of the rules (plus the late tolerance, at most
+ * {@link #MAX_WARMUP}). At start the engine first runs over those already-processed events with their alerts
+ * discarded (they were raised before), which rebuilds the open windows and suppression stamps, then goes on
+ * with the events it had not seen.
  */
 public final class DetectionStage implements EventSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DetectionStage.class);
@@ -46,6 +52,10 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   static final Duration ADVANCE_EVERY = Duration.ofSeconds(1);
   /** How often baselines are saved: a crash loses at most this much learning. */
   static final Duration SAVE_EVERY = Duration.ofMinutes(1);
+  /** Longest history replayed at start to rebuild windows: longer windows start partly filled. */
+  static final Duration MAX_WARMUP = Duration.ofMinutes(15);
+  /** Marks (id, event time) kept to find where the replay for the longest window starts. */
+  private static final int MAX_MARKS = 4096;
   /** Events between clock checks while reading back from the journal. */
   private static final int TICK_EVERY_EVENTS = 4096;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +85,13 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private volatile long lastProcessed;
   private volatile long lastIngestedMillis;
   private volatile EngineStats engineStats = new EngineStats(0, 0, 0, 0, 0, 0, Map.of());
+  /** Per second of event time: the first event id of that second and its time, oldest first. */
+  private final java.util.ArrayDeque<long[]> marks = new java.util.ArrayDeque<>();
+  private long maxEventMillis = Long.MIN_VALUE;
+  /** From detect.position: replay events after this id up to the saved position before going on; -1 none. */
+  private long warmFrom = -1;
+  /** The position last written to detect.position (-1: none yet). */
+  private long savedPosition = -1;
   private long nextAdvance;
   private long nextSave;
   private int sinceTick;
@@ -163,6 +180,9 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       }
     }
     resumePosition();
+    if (positionFile != null && !Files.isRegularFile(positionFile)) {
+      savePosition(); // a crash before the first periodic save resumes here, not at the journal's end then
+    }
     long now = clock.millis();
     nextAdvance = now + ADVANCE_EVERY.toMillis();
     nextSave = now + SAVE_EVERY.toMillis();
@@ -195,7 +215,14 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       return;
     }
     try {
-      long saved = Long.parseLong(Files.readString(positionFile).strip());
+      String[] parts = Files.readString(positionFile).strip().split("\\s+");
+      long saved = Long.parseLong(parts[0]);
+      if (parts.length > 1) {
+        long from = Long.parseLong(parts[1]);
+        if (from >= 0 && from < Math.min(saved, lastProcessed)) {
+          warmFrom = from;
+        }
+      }
       if (saved >= 0 && saved < lastProcessed) {
         LOG.info("detection resumes after event {}: {} journaled events were not processed before the last stop; "
             + "reading them back from the journal", saved, lastProcessed - saved);
@@ -228,6 +255,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   }
 
   private void run() {
+    warmUp();
     while (true) {
       List<Event> batch;
       try {
@@ -342,12 +370,73 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     return deliveryProblem;
   }
 
+  /**
+   * Rebuilds the windows open at the last stop: runs the engine over the events after {@code warmFrom} up to
+   * the saved position, discarding their alerts (raised before the stop).
+   */
+  private void warmUp() {
+    if (warmFrom < 0 || warmFrom >= lastProcessed) {
+      return;
+    }
+    long until = lastProcessed;
+    long[] n = {0};
+    try {
+      Journal.read(journalDir, warmFrom + 1, e -> {
+        if (e.seq() <= until) {
+          mark(e);
+          engine.process(e, a -> { });
+          n[0]++;
+        }
+      });
+      LOG.info("detection: windows rebuilt from {} journaled events before event {}", n[0], until + 1);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("detection: could not replay the journal to rebuild windows ({}); windows start empty", e.toString());
+    }
+    warmFrom = -1;
+  }
+
+  /** Notes the first event id of each second of event time, for {@link #replayStart()}. */
+  private void mark(Event e) {
+    long t = e.timestamp() == null ? 0 : e.timestamp().toEpochMilli();
+    if (t > maxEventMillis) {
+      maxEventMillis = t;
+    }
+    long[] last = marks.peekLast();
+    if (last == null || t >= last[1] + 1000) {
+      marks.addLast(new long[] {e.seq(), t});
+      long keep = maxEventMillis - replayWindowMillis() - 60_000;
+      while (marks.size() > MAX_MARKS || (marks.size() > 1 && marks.peekFirst()[1] < keep)) {
+        marks.pollFirst();
+      }
+    }
+  }
+
+  private long replayWindowMillis() {
+    Duration w = engine.longestWindow().plus(engine.config().lateTolerance());
+    return Math.min(w.toMillis(), MAX_WARMUP.toMillis());
+  }
+
+  /** The id after which the journal holds every event a window open now may contain; -1 when none is needed. */
+  private long replayStart() {
+    if (engine.longestWindow().isZero() || marks.isEmpty()) {
+      return -1;
+    }
+    long from = maxEventMillis - replayWindowMillis();
+    for (long[] m : marks) {
+      if (m[1] >= from) {
+        return Math.max(0, m[0] - 1);
+      }
+    }
+    return Math.max(0, marks.peekLast()[0] - 1);
+  }
+
   private void process(Event e) {
     long seq = e.seq();
     if (seq <= lastProcessed) {
       return;
     }
     lastProcessed = seq;
+    mark(e);
     lastIngestedMillis = e.ingested() == null ? 0 : e.ingested().toEpochMilli();
     engine.process(e, alerts);
     processed.increment();
@@ -398,6 +487,10 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       nextAdvance = now + ADVANCE_EVERY.toMillis();
       engine.advance(alerts);
       engineStats = engine.stats();
+      flush();
+      if (lastProcessed != savedPosition) {
+        savePosition(); // every second: a crash repeats at most a second of detection
+      }
     }
     if (now >= nextSave) {
       nextSave = now + SAVE_EVERY.toMillis();
@@ -421,9 +514,29 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       } else {
         writeAtomically(baselinesFile, JSON.writeValueAsBytes(b));
       }
-      writeAtomically(positionFile, Long.toString(lastProcessed).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      savePosition();
     } catch (IOException | RuntimeException e) {
       LOG.error("saving baselines to {} failed: {}", baselinesFile, e.toString());
+    }
+  }
+
+  /**
+   * Writes {@code detect.position}: the last processed id and, when rules keep windows, the id after which
+   * the journal covers them (for the replay at the next start). Not while alerts wait for delivery: the
+   * position never passes an alert that is not stored.
+   */
+  private void savePosition() {
+    if (positionFile == null || !pending.isEmpty()) {
+      return;
+    }
+    long from = replayStart();
+    long at = lastProcessed;
+    String pos = from >= 0 && from < at ? at + " " + from : Long.toString(at);
+    try {
+      writeAtomically(positionFile, pos.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      savedPosition = at;
+    } catch (IOException e) {
+      LOG.error("saving the detection position to {} failed: {}", positionFile, e.toString());
     }
   }
 

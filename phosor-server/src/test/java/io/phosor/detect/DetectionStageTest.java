@@ -152,4 +152,55 @@ class DetectionStageTest {
       assertThat(stage.lastProcessed()).isEqualTo(6);
     }
   }
+
+  private static final String THREE_IN_TEN_MINUTES = """
+      {"id": "three", "name": "Three per user", "type": "threshold", "severity": "high", "group_by": ["user.name"],
+       "config": {"match": {"field": "message", "exists": true}, "count": 3, "window_seconds": 600}}
+      """;
+
+  private DetectionStage thresholdStage(Journal journal) {
+    Engine engine = new Engine(EngineConfig.DEFAULTS, Clock.systemUTC());
+    engine.setRules(RuleFiles.parse(THREE_IN_TEN_MINUTES, "test"));
+    return new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), 1000, alerts::addAll,
+        dir.resolve("baselines.json"), registry, Clock.systemUTC());
+  }
+
+  private static List<Event> at(Journal journal, String time, String user) throws Exception {
+    Instant t = Instant.parse(time);
+    Event e = new Event("test", null, t, "line");
+    e.put("message", "m");
+    e.put("user.name", user);
+    e.timestamp(t);
+    journal.append(e);
+    journal.sync();
+    return List.of(e);
+  }
+
+  @Test
+  void windowsOpenAtAStopAreRebuiltFromTheJournalAndNothingFiresTwice() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      DetectionStage first = thresholdStage(journal);
+      first.start();
+      first.accept(at(journal, "2024-11-21T10:00:00Z", "old")); // outside the window by the end
+      first.accept(at(journal, "2024-11-21T10:20:00Z", "bob"));
+      first.accept(at(journal, "2024-11-21T10:21:00Z", "bob"));
+      first.accept(at(journal, "2024-11-21T10:21:30Z", "eve"));
+      first.accept(at(journal, "2024-11-21T10:21:31Z", "eve"));
+      first.accept(at(journal, "2024-11-21T10:21:32Z", "eve")); // eve's alert, before the stop
+      await().atMost(Duration.ofSeconds(10)).until(() -> first.lastProcessed() == 6);
+      first.close(Duration.ofSeconds(5));
+      assertThat(alerts).extracting(a -> a.groupKey().get("user.name")).containsExactly("eve");
+      assertThat(Files.readString(dir.resolve("detect.position"))).startsWith("6 ");
+    }
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      DetectionStage second = thresholdStage(journal);
+      second.start();
+      second.accept(at(journal, "2024-11-21T10:22:00Z", "bob")); // bob's third within 10 minutes
+      await().atMost(Duration.ofSeconds(10)).until(() -> second.lastProcessed() == 7);
+      second.close(Duration.ofSeconds(5));
+      // bob fires with the two events from before the restart; eve's alert is not raised again
+      assertThat(alerts).extracting(a -> a.groupKey().get("user.name")).containsExactly("eve", "bob");
+      assertThat(alerts.get(1).eventIds()).containsExactly(2L, 3L, 7L);
+    }
+  }
 }

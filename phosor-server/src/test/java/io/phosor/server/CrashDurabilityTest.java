@@ -115,6 +115,65 @@ class CrashDurabilityTest {
     }
   }
 
+  private static final String THREE_FAILURES = """
+      {"id": "three-failures", "name": "Three failures per user", "type": "threshold", "severity": "high",
+       "group_by": ["user.name"], "config": {"match": {"field": "message", "contains": "login-fail"}, "count": 3,
+       "window_seconds": 600}}
+      """;
+
+  /**
+   * Issue 10: SIGKILL with a window open. Eve's alert is raised before the kill, bob has two of three
+   * failures; after the restart bob's third failure fires with all three events (the window was rebuilt from
+   * the journal) and eve's alert is not raised a second time.
+   */
+  @Test
+  void windowsResumeAfterKillMinus9AndNoAlertIsRaisedTwice() throws Exception {
+    java.nio.file.Files.createDirectories(data.resolve("rules"));
+    java.nio.file.Files.writeString(data.resolve("rules/three.json"), THREE_FAILURES);
+    int port = freePort();
+    Process first = launch(port);
+    try {
+      awaitHealthy(port, first);
+      post(port, "{\"message\": \"login-fail 1\", \"user\": \"bob\"}\n{\"message\": \"login-fail 2\", \"user\": \"bob\"}");
+      post(port, "{\"message\": \"login-fail 1\", \"user\": \"eve\"}\n{\"message\": \"login-fail 2\", \"user\": \"eve\"}\n"
+          + "{\"message\": \"login-fail 3\", \"user\": \"eve\"}");
+      await().atMost(Duration.ofSeconds(30)).until(() -> alerts().size() == 1);
+      first.destroyForcibly(); // SIGKILL right after eve's alert: the saved position may be behind it
+      first.waitFor();
+    } finally {
+      first.destroyForcibly();
+    }
+    Process second = launch(port);
+    try {
+      awaitHealthy(port, second);
+      post(port, "{\"message\": \"login-fail 3\", \"user\": \"bob\"}");
+      await().atMost(Duration.ofSeconds(30)).until(() -> alerts().size() >= 2);
+      Thread.sleep(1500); // anything raised twice would be stored by now
+    } finally {
+      second.destroy();
+      assertThat(second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    List<io.phosor.store.StoredAlert> all = alerts();
+    assertThat(all).extracting(a -> a.alert().groupKey().get("user.name")).containsExactlyInAnyOrder("eve", "bob");
+    io.phosor.store.StoredAlert bob = all.stream().filter(a -> "bob".equals(a.alert().groupKey().get("user.name")))
+        .findFirst().orElseThrow();
+    assertThat(bob.alert().count()).isEqualTo(3);
+  }
+
+  private List<io.phosor.store.StoredAlert> alerts() {
+    try (io.phosor.store.Store store = io.phosor.store.Store.open(io.phosor.store.StoreSettings.of(null, data)
+        .withPoolSize(1), java.time.Clock.systemUTC())) {
+      return store.alerts().list(io.phosor.store.AlertQuery.newest(100));
+    }
+  }
+
+  private void post(int port, String ndjson) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+        + "/api/webhook/crash")).header("Authorization", "Bearer " + TOKEN)
+        .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
   private Process launch(int port) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
