@@ -65,8 +65,15 @@ final class LoadCommand implements Callable<Integer> {
     String token = null;
     if (tokenFile != null) {
       token = java.nio.file.Files.readString(tokenFile).trim();
-    } else if (System.getenv("PHOSOR_LOAD_TOKEN") != null) {
-      token = System.getenv("PHOSOR_LOAD_TOKEN").trim();
+    } else {
+      String fromEnv;
+      try {
+        fromEnv = io.phosor.config.DotEnv.inWorkingDirectory().under(System.getenv()).get("PHOSOR_LOAD_TOKEN");
+      } catch (io.phosor.config.ConfigException e) {
+        System.err.println("phosor: " + e.getMessage());
+        return 2;
+      }
+      token = fromEnv == null ? null : fromEnv.trim();
     }
     LoadOptions o;
     try {
