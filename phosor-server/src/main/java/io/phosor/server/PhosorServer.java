@@ -54,6 +54,7 @@ import io.phosor.health.Health;
 import io.phosor.incident.IncidentRoutes;
 import io.phosor.incident.IncidentService;
 import io.phosor.ingest.file.FileTailer;
+import io.phosor.ingest.gelf.GelfServer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
 import io.phosor.intel.Intel;
@@ -91,6 +92,7 @@ public final class PhosorServer implements AutoCloseable {
   private final Journal journal;
   private final Pipeline pipeline;
   private final SyslogServer syslog;
+  private final GelfServer gelf;
   private final FileTailer files;
   private final HttpApi http;
   private final SourceStats stats;
@@ -188,6 +190,7 @@ public final class PhosorServer implements AutoCloseable {
     this.pipeline = new Pipeline(config, parser, redactor, journal, stats, registry, clock);
     ReputationLimiter limiter = new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
     this.syslog = new SyslogServer(config, pipeline, stats, limiter, registry, clock);
+    this.gelf = new GelfServer(config.inputs(), pipeline, stats, limiter, registry, clock);
     this.files = new FileTailer(config, pipeline, stats, clock, journal.dir());
     files.keepPositionsIn(new StorePositions(store));
     Engine engine = new Engine(EngineConfig.DEFAULTS, clock);
@@ -384,6 +387,7 @@ public final class PhosorServer implements AutoCloseable {
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
+      s.gelf.start();
       s.securityCounts.start();
       try {
         s.httpPort = s.http.start(config.httpHost(), config.httpPort(), s.httpTls);
@@ -399,7 +403,8 @@ public final class PhosorServer implements AutoCloseable {
     LOG.info("Phosor is up: {} on {}:{}, syslog UDP/TCP on {}{}, data in {}", config.httpTlsEnabled() ? "HTTPS"
         : "HTTP", config.httpHost(), s.httpPort,
         s.syslog.udpPort() < 0 ? "(off)" : Integer.toString(s.syslog.udpPort()),
-        s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "", config.dataDir().toAbsolutePath());
+        (s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "")
+            + (s.gelf.udpPort() > 0 ? ", GELF UDP/TCP on " + s.gelf.udpPort() : ""), config.dataDir().toAbsolutePath());
     return s;
   }
 
@@ -429,6 +434,16 @@ public final class PhosorServer implements AutoCloseable {
   /** The bound syslog TCP port, or -1. */
   public int syslogTcpPort() {
     return syslog.tcpPort();
+  }
+
+  /** The bound GELF UDP port, or -1. */
+  public int gelfUdpPort() {
+    return gelf.udpPort();
+  }
+
+  /** The bound GELF TCP port, or -1. */
+  public int gelfTcpPort() {
+    return gelf.tcpPort();
   }
 
   /** The bound syslog TLS port, or -1. */
@@ -531,6 +546,11 @@ public final class PhosorServer implements AutoCloseable {
       syslog.close();
     } catch (RuntimeException e) {
       LOG.warn("closing syslog listeners: {}", e.toString());
+    }
+    try {
+      gelf.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing GELF listeners: {}", e.toString());
     }
     try {
       files.close();

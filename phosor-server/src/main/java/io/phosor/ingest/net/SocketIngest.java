@@ -57,11 +57,24 @@ public final class SocketIngest {
 
   /** Counts a received message and returns it ready to queue, or null when the rate limiter refused it. */
   public Inbound admit(String address, SourceCounters counters, String text) {
+    return acquire(address, counters) ? wrap(address, counters, text) : null;
+  }
+
+  /**
+   * Counts a received message and asks the rate limiter; false (counted as rate-limited) when it refused. For
+   * listeners that decode after admission (GELF decompresses only what the limiter let through).
+   */
+  public boolean acquire(String address, SourceCounters counters) {
     counters.received(1, clock.millis());
     if (!limiter.tryAcquire(rateKeyPrefix.isEmpty() ? address : rateKeyPrefix + address, 1).allowed()) {
       counters.rateLimited(1);
-      return null;
+      return false;
     }
+    return true;
+  }
+
+  /** Wraps an admitted message for the pipeline. */
+  public Inbound wrap(String address, SourceCounters counters, String text) {
     return Inbound.text(source, address, counters, text, clock.instant());
   }
 
