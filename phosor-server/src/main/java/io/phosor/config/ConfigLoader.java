@@ -237,7 +237,7 @@ public final class ConfigLoader {
       "1048576", v -> (int) longIn(v, 1024, 16L << 20), "Largest GELF message after decompression and chunk "
           + "reassembly, and largest TCP frame; larger ones are counted and skipped.");
   static final Setting<Long> OTLP_MAX_INFLATED = def("otlp.max_decompressed_bytes",
-      "PHOSOR_OTLP_MAX_DECOMPRESSED_BYTES", "67108864", v -> longIn(v, 1024, 1L << 30), "Largest OTLP/HTTP request "
+      "PHOSOR_OTLP_MAX_DECOMPRESSED_BYTES", "33554432", v -> longIn(v, 1024, 1L << 30), "Largest OTLP/HTTP request "
           + "body after gzip decompression (the body as sent is bounded by http.max_body_bytes); larger gets 413.");
 
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();

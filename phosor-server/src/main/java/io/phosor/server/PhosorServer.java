@@ -227,7 +227,8 @@ public final class PhosorServer implements AutoCloseable {
         config.httpMaxBodyBytes(), mapper, config.corsOrigins());
     this.securityCounts = new SecurityCounts(stats, audit, clock);
     new AuthRoutes(mapper, accounts).register(http.app());
-    new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens).register(http.app());
+    new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens, config.inputs().otlpMaxDecompressedBytes(),
+        registry).register(http.app());
     this.health = new Health();
     health.register("ingest", () -> {
       String why = pipeline.stalled();
