@@ -13,13 +13,14 @@ import picocli.CommandLine.Option;
     description = "Send events to a Phosor server (or any syslog/HEC receiver) at a fixed rate and report "
         + "accepted, refused and dropped counts.")
 final class LoadCommand implements Callable<Integer> {
-  @Option(names = "--protocol", defaultValue = "tcp", description = "udp, tcp (octet-counted syslog), http (webhook NDJSON) or hec. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--protocol", defaultValue = "tcp", description = "udp, tcp (octet-counted syslog), http (webhook NDJSON), hec, gelf_udp or gelf_tcp. "
+      + "Default: ${DEFAULT-VALUE}.")
   LoadOptions.Protocol protocol;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Target host. Default: ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--port", description = "Target port (default: 5140 for syslog, 8000 for http/hec).")
+  @Option(names = "--port", description = "Target port (default: 5140 for syslog, 12201 for GELF, 8000 for http/hec).")
   Integer port;
 
   @Option(names = "--rate", defaultValue = "0", description = "Events per second; 0 = as fast as the target takes them.")
@@ -61,7 +62,11 @@ final class LoadCommand implements Callable<Integer> {
     if (count == 0 && durationSeconds == 0) {
       count = 10_000;
     }
-    int p = port != null ? port : (protocol == LoadOptions.Protocol.UDP || protocol == LoadOptions.Protocol.TCP ? 5140 : 8000);
+    int p = port != null ? port : switch (protocol) {
+      case UDP, TCP -> 5140;
+      case GELF_UDP, GELF_TCP -> 12201;
+      case HTTP, HEC -> 8000;
+    };
     String token = null;
     if (tokenFile != null) {
       token = java.nio.file.Files.readString(tokenFile).trim();
