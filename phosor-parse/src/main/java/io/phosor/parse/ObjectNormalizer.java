@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Puts JSON objects into events: nested objects become dotted names, every name goes through
  * {@link Fields#canonical}, names that collide with an event's first-class properties are moved aside,
- * and the well-known fields are normalized afterwards (time, severity, outcome, CortexSOC's login body).
+ * and the well-known fields are normalized afterwards (GELF messages, Windows event records, time, severity,
+ * outcome, CortexSOC's login body).
  */
 final class ObjectNormalizer {
   private ObjectNormalizer() {}
@@ -118,6 +119,12 @@ final class ObjectNormalizer {
    */
   static String normalize(Event e, ZoneId zone, long nowEpochSecond, boolean rawIsOriginal) {
     Map<String, Object> f = e.mutableFields();
+    if (GelfFields.isGelf(f)) {
+      GelfFields.apply(e);
+    }
+    if (WindowsEvents.isWindows(f)) {
+      WindowsEvents.apply(e, zone, nowEpochSecond);
+    }
     Object ts = f.remove(RESERVED_PREFIX + Fields.TIMESTAMP);
     Object time = ts != null ? ts : f.get("time");
     if (time != null) {

@@ -33,7 +33,9 @@ public final class OpenApi {
     /** A JSON rule, or YAML with {@code Content-Type: application/yaml}. */
     JSON_OR_YAML,
     /** Events: JSON (one object, an array, or newline-delimited) or raw text lines. */
-    EVENTS
+    EVENTS,
+    /** An OTLP ExportLogsServiceRequest: binary protobuf or OTLP/JSON. */
+    OTLP
   }
 
   /**
@@ -110,6 +112,8 @@ public final class OpenApi {
       op("POST", "/services/collector/raw", "hec", Role.INGEST, "Splunk HEC: raw lines").with(Body.EVENTS).params(HEC),
       op("POST", "/services/collector/raw/1.0", "hec", Role.INGEST, "Splunk HEC: raw lines").with(Body.EVENTS)
           .params(HEC),
+      op("POST", "/v1/logs", "otlp", Role.INGEST, "OpenTelemetry logs over OTLP/HTTP (ExportLogsServiceRequest, "
+          + "protobuf or JSON, optionally gzip)").with(Body.OTLP),
       op("GET", "/services/collector/health", "hec", Role.PUBLIC, "Splunk HEC health check"),
       op("POST", "/services/collector/health", "hec", Role.PUBLIC, "Splunk HEC health check"),
       op("GET", "/services/collector/health/1.0", "hec", Role.PUBLIC, "Splunk HEC health check"),
@@ -318,6 +322,8 @@ public final class OpenApi {
       case JSON_OR_FORM -> Map.of("application/json", object, "application/x-www-form-urlencoded", object);
       case JSON_OR_YAML -> Map.of("application/json", object, "application/yaml", text);
       case EVENTS -> Map.of("application/json", Map.of("schema", Map.of()), "text/plain", text);
+      case OTLP -> Map.of("application/x-protobuf", Map.of("schema", Map.of("type", "string", "format", "binary")),
+          "application/json", object);
       case NONE -> Map.of();
     };
     return Map.of("required", true, "content", content);

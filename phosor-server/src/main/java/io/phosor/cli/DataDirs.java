@@ -2,6 +2,7 @@ package io.phosor.cli;
 
 import io.phosor.config.ConfigException;
 import io.phosor.config.ConfigLoader;
+import io.phosor.config.DotEnv;
 import java.nio.file.Path;
 
 /** The data directory an offline tool works on: {@code --data-dir}, else the configured one (./data by default). */
@@ -14,7 +15,7 @@ final class DataDirs {
       return given;
     }
     try {
-      return ConfigLoader.load(null, System.getenv()).dataDir();
+      return ConfigLoader.load(null, DotEnv.inWorkingDirectory(), System.getenv()).dataDir();
     } catch (ConfigException e) {
       System.err.println("phosor: " + e.getMessage());
       return null;

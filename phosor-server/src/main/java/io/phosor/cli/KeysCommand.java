@@ -3,6 +3,7 @@ package io.phosor.cli;
 import io.phosor.audit.AuditTrail;
 import io.phosor.config.ConfigException;
 import io.phosor.config.ConfigLoader;
+import io.phosor.config.DotEnv;
 import io.phosor.config.PhosorConfig;
 import io.phosor.secrets.EncryptionKey;
 import io.phosor.secrets.SecretBox;
@@ -52,12 +53,13 @@ final class KeysCommand {
         if (config != null && !Files.isRegularFile(config)) {
           throw new ConfigException("invalid configuration: --config: file '" + config + "' does not exist");
         }
+        DotEnv dotenv = DotEnv.inWorkingDirectory();
         Map<String, String> env = new HashMap<>(System.getenv());
         if (dataDir != null) {
           env.put("PHOSOR_DATA_DIR", dataDir.toString());
         }
-        cfg = ConfigLoader.load(config, env);
-        String text = newKey != null ? newKey : System.getenv(NEW_KEY_ENV);
+        cfg = ConfigLoader.load(config, dotenv, env);
+        String text = newKey != null ? newKey : dotenv.under(System.getenv()).get(NEW_KEY_ENV);
         if (text == null || text.isBlank()) {
           throw new ConfigException("no new key: set " + NEW_KEY_ENV + " (or --new-key); generate one with 'phosor keygen'");
         }

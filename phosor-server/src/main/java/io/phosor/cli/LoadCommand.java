@@ -13,13 +13,14 @@ import picocli.CommandLine.Option;
     description = "Send events to a Phosor server (or any syslog/HEC receiver) at a fixed rate and report "
         + "accepted, refused and dropped counts.")
 final class LoadCommand implements Callable<Integer> {
-  @Option(names = "--protocol", defaultValue = "tcp", description = "udp, tcp (octet-counted syslog), http (webhook NDJSON) or hec. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--protocol", defaultValue = "tcp", description = "udp, tcp (octet-counted syslog), http (webhook NDJSON), hec, gelf_udp or gelf_tcp. "
+      + "Default: ${DEFAULT-VALUE}.")
   LoadOptions.Protocol protocol;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Target host. Default: ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--port", description = "Target port (default: 5140 for syslog, 8000 for http/hec).")
+  @Option(names = "--port", description = "Target port (default: 5140 for syslog, 12201 for GELF, 8000 for http/hec).")
   Integer port;
 
   @Option(names = "--rate", defaultValue = "0", description = "Events per second; 0 = as fast as the target takes them.")
@@ -61,12 +62,23 @@ final class LoadCommand implements Callable<Integer> {
     if (count == 0 && durationSeconds == 0) {
       count = 10_000;
     }
-    int p = port != null ? port : (protocol == LoadOptions.Protocol.UDP || protocol == LoadOptions.Protocol.TCP ? 5140 : 8000);
+    int p = port != null ? port : switch (protocol) {
+      case UDP, TCP -> 5140;
+      case GELF_UDP, GELF_TCP -> 12201;
+      case HTTP, HEC -> 8000;
+    };
     String token = null;
     if (tokenFile != null) {
       token = java.nio.file.Files.readString(tokenFile).trim();
-    } else if (System.getenv("PHOSOR_LOAD_TOKEN") != null) {
-      token = System.getenv("PHOSOR_LOAD_TOKEN").trim();
+    } else {
+      String fromEnv;
+      try {
+        fromEnv = io.phosor.config.DotEnv.inWorkingDirectory().under(System.getenv()).get("PHOSOR_LOAD_TOKEN");
+      } catch (io.phosor.config.ConfigException e) {
+        System.err.println("phosor: " + e.getMessage());
+        return 2;
+      }
+      token = fromEnv == null ? null : fromEnv.trim();
     }
     LoadOptions o;
     try {

@@ -3,6 +3,7 @@ package io.phosor.cli;
 import io.phosor.auth.AuthSettings;
 import io.phosor.config.ConfigException;
 import io.phosor.config.ConfigLoader;
+import io.phosor.config.DotEnv;
 import io.phosor.config.PhosorConfig;
 import io.phosor.server.PhosorServer;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code phosor serve}: runs a node until SIGTERM/SIGINT, then shuts down gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Start the server (HTTP API, syslog, file tails) with the configuration from phosor.yml and the environment.")
+    description = "Start the server (HTTP API, syslog, file tails) with the configuration from phosor.yml, .env and the "
+        + "environment.")
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: ./phosor.yml when present).")
   Path config;
@@ -28,8 +30,9 @@ final class ServeCommand implements Callable<Integer> {
       if (config != null && !Files.isRegularFile(config)) {
         throw new ConfigException("invalid configuration: --config: file '" + config + "' does not exist");
       }
-      cfg = ConfigLoader.load(config, System.getenv());
-      auth = AuthSettings.fromEnvironment(System.getenv());
+      DotEnv dotenv = DotEnv.inWorkingDirectory();
+      cfg = ConfigLoader.load(config, dotenv, System.getenv());
+      auth = AuthSettings.fromEnvironment(dotenv.under(System.getenv()));
     } catch (ConfigException e) {
       System.err.println("phosor: " + e.getMessage());
       return 2;

@@ -9,6 +9,7 @@ import io.phosor.auth.Principal;
 import io.phosor.auth.Role;
 import io.phosor.config.ConfigException;
 import io.phosor.config.ConfigLoader;
+import io.phosor.config.DotEnv;
 import io.phosor.config.PhosorConfig;
 import io.phosor.store.Store;
 import io.phosor.store.StoreException;
@@ -49,7 +50,7 @@ final class UserCommand {
         if (config != null && !Files.isRegularFile(config)) {
           throw new ConfigException("invalid configuration: --config: file '" + config + "' does not exist");
         }
-        cfg = ConfigLoader.load(config, System.getenv());
+        cfg = ConfigLoader.load(config, DotEnv.inWorkingDirectory(), System.getenv());
       } catch (ConfigException e) {
         System.err.println("phosor: " + e.getMessage());
         return 2;

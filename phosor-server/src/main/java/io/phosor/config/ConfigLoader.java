@@ -25,8 +25,9 @@ import java.util.function.Function;
 
 /**
  * Builds a {@link PhosorConfig}: built-in defaults, then phosor.yml (or the file given with
- * {@code --config}), then environment variables. The first invalid value stops start-up with one
- * message naming the setting and the problem; unknown keys in the file are rejected too (typos).
+ * {@code --config}), then a .env file ({@link DotEnv}), then environment variables. The first invalid
+ * value stops start-up with one message naming the setting and the problem; unknown keys in the file
+ * are rejected too (typos).
  */
 public final class ConfigLoader {
   /** Tokens shorter than this are guessable; refuse them rather than accept a weak secret. */
@@ -210,11 +211,12 @@ public final class ConfigLoader {
       "Bearer token for the SCIM server (a secret).");
   static final Setting<URI> DISABLE_WEBHOOK = def("accounts.disable_webhook", "PHOSOR_DISABLE_ACCOUNT_WEBHOOK", "",
       ConfigLoader::url, "Webhook for disable_account when there is no SCIM server (signed like the generic webhook).");
-  static final Setting<String> ABUSEIPDB_KEY = def("intel.abuseipdb_key", "PHOSOR_ABUSEIPDB_KEY", "",
+  static final Setting<String> ABUSEIPDB_KEY = def("intel.abuseipdb_key", "PHOSOR_ABUSEIPDB_KEY,ABUSEIPDB_API_KEY",
+      "",
       ConfigLoader::secret, "AbuseIPDB API key; empty = no AbuseIPDB look-ups.");
   static final Setting<URI> ABUSEIPDB_URL = def("intel.abuseipdb_url", "PHOSOR_ABUSEIPDB_URL",
       "https://api.abuseipdb.com", ConfigLoader::url, "AbuseIPDB base URL (/api/v2/check is appended).");
-  static final Setting<String> OTX_KEY = def("intel.otx_key", "PHOSOR_OTX_KEY", "", ConfigLoader::secret,
+  static final Setting<String> OTX_KEY = def("intel.otx_key", "PHOSOR_OTX_KEY,OTX_API_KEY", "", ConfigLoader::secret,
       "AlienVault OTX API key; empty = no OTX look-ups.");
   static final Setting<URI> OTX_URL = def("intel.otx_url", "PHOSOR_OTX_URL", "https://otx.alienvault.com",
       ConfigLoader::url, "AlienVault OTX base URL (/api/v1/indicators/IPv4/{ip}/general is appended).");
@@ -224,6 +226,19 @@ public final class ConfigLoader {
       "Directory of local indicator files (IP/CIDR lists, CSV, STIX 2.1 bundles); empty = <data_dir>/intel.");
   static final Setting<Duration> INTEL_RELOAD = def("intel.reload_seconds", "PHOSOR_INTEL_RELOAD_SECONDS", "10",
       v -> Duration.ofSeconds(longIn(v, 1, 86400)), "How often indicator files are checked for changes.");
+
+  // ---- more inputs: GELF, OTLP (docs/gelf.md, docs/otlp.md)
+  static final Setting<String> GELF_HOST = def("gelf.host", "PHOSOR_GELF_HOST", "0.0.0.0", ConfigLoader::host,
+      "Address the GELF listeners bind to.");
+  static final Setting<Integer> GELF_PORT = def("gelf.port", "PHOSOR_GELF_PORT", "-1", v -> port(v, true),
+      "GELF 1.1 port, UDP (chunked, gzip, zlib) and TCP (NUL-framed) on the same number; -1 (default) = off. "
+          + "Graylog's usual port is 12201.");
+  static final Setting<Integer> GELF_MAX_MESSAGE = def("gelf.max_message_bytes", "PHOSOR_GELF_MAX_MESSAGE_BYTES",
+      "1048576", v -> (int) longIn(v, 1024, 16L << 20), "Largest GELF message after decompression and chunk "
+          + "reassembly, and largest TCP frame; larger ones are counted and skipped.");
+  static final Setting<Long> OTLP_MAX_INFLATED = def("otlp.max_decompressed_bytes",
+      "PHOSOR_OTLP_MAX_DECOMPRESSED_BYTES", "33554432", v -> longIn(v, 1024, 1L << 30), "Largest OTLP/HTTP request "
+          + "body after gzip decompression (the body as sent is bounded by http.max_body_bytes); larger gets 413.");
 
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
   static final Setting<Boolean> SSN_UNSEPARATED;
@@ -245,6 +260,25 @@ public final class ConfigLoader {
         "Also treat bare 9-digit numbers that pass the SSN rules as SSNs (off: in logs they are mostly ids and byte counts).");
   }
 
+  /**
+   * A variable read from the environment (or .env) only, with no phosor.yml key: secrets and first-start values
+   * (docs/security.md, docs/secrets.md). Listed so that .env accepts them and config/example.env documents them.
+   */
+  record EnvOnly(List<String> names, String defaultValue, String doc) {}
+
+  /** Every environment-only variable Phosor reads. */
+  static final List<EnvOnly> ENV_ONLY = List.of(
+      new EnvOnly(List.of("PHOSOR_SECRET_KEY", "SECRET_KEY"), "", "Token (JWT) signing key, at least 32 bytes "
+          + "('openssl rand -hex 32'); empty = generated in <data_dir>/secrets/jwt.key. A secret."),
+      new EnvOnly(List.of("PHOSOR_TOKEN_TTL_SECONDS"), "900", "Lifetime of a login token (access token), 60-86400 "
+          + "seconds."),
+      new EnvOnly(List.of("PHOSOR_ADMIN_PASSWORD"), "", "Password of the 'admin' account created on first start "
+          + "(at least 12 characters); empty = generated and printed once. Ignored once an account exists."),
+      new EnvOnly(List.of("PHOSOR_LOAD_TOKEN"), "", "Only for 'phosor load' over HTTP: the ingest token it sends "
+          + "with (or --token-file)."),
+      new EnvOnly(List.of("PHOSOR_NEW_ENCRYPTION_KEY"), "", "Only for 'phosor keys rotate': the new AES-256 key "
+          + "(from 'phosor keygen'). A secret."));
+
   private ConfigLoader() {}
 
   /**
@@ -252,6 +286,16 @@ public final class ConfigLoader {
    * ./phosor.yml when present; {@code env} is the process environment (injected for tests).
    */
   public static PhosorConfig load(Path file, Map<String, String> env) {
+    return load(file, DotEnv.none(), env);
+  }
+
+  /**
+   * Loads the configuration: defaults, then {@code file} (or ./phosor.yml when null and present), then
+   * {@code dotenv}, then {@code env} (the process environment, injected for tests). A {@code PHOSOR_*} name in the
+   * .env file that Phosor does not know is refused, naming its line (a typo would otherwise be silently ignored).
+   */
+  public static PhosorConfig load(Path file, DotEnv dotenv, Map<String, String> env) {
+    checkDotEnvNames(dotenv);
     Map<String, String> values = new LinkedHashMap<>();
     for (Setting<?> s : SETTINGS) {
       values.put(s.key(), s.defaultValue());
@@ -263,6 +307,16 @@ public final class ConfigLoader {
     }
     if (yml != null) {
       readYaml(yml, values, origin);
+    }
+    for (Setting<?> s : SETTINGS) {
+      for (String name : s.env()) {
+        String v = dotenv.values().get(name);
+        if (v != null) {
+          values.put(s.key(), v);
+          origin.put(s.key(), dotenv.origin(name));
+          break;
+        }
+      }
     }
     for (Setting<?> s : SETTINGS) {
       for (String name : s.env()) {
@@ -344,8 +398,104 @@ public final class ConfigLoader {
         (List<String>) parsed.get(CORS_ORIGINS.key()),
         httpCert,
         httpKey,
-        response(parsed));
+        response(parsed),
+        inputs(parsed));
     return config;
+  }
+
+  private static InputsConfig inputs(Map<String, Object> p) {
+    return new InputsConfig(
+        (String) p.get(GELF_HOST.key()),
+        (Integer) p.get(GELF_PORT.key()),
+        (Integer) p.get(GELF_MAX_MESSAGE.key()),
+        (Long) p.get(OTLP_MAX_INFLATED.key()));
+  }
+
+  /** Every setting, in definition order. */
+  static List<Setting<?>> settings() {
+    return List.copyOf(SETTINGS);
+  }
+
+  /** Every environment variable name Phosor reads: the settings' names and the environment-only ones. */
+  static java.util.Set<String> knownEnvironmentNames() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (Setting<?> s : SETTINGS) {
+      out.addAll(s.env());
+    }
+    for (EnvOnly e : ENV_ONLY) {
+      out.addAll(e.names());
+    }
+    return out;
+  }
+
+  private static void checkDotEnvNames(DotEnv dotenv) {
+    if (dotenv.values().isEmpty()) {
+      return;
+    }
+    java.util.Set<String> known = knownEnvironmentNames();
+    for (String name : dotenv.values().keySet()) {
+      if (name.startsWith("PHOSOR_") && !known.contains(name)) {
+        throw new ConfigException("invalid configuration: " + dotenv.file() + " line " + dotenv.line(name)
+            + ": unknown setting " + name + " (config/example.env lists every setting)");
+      }
+    }
+  }
+
+  /**
+   * The text of config/example.env: every setting and environment-only variable with its default and meaning, each
+   * commented out, so that a copy changes nothing until a line is uncommented.
+   */
+  public static String exampleEnv() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Phosor configuration as a .env file. Copy it to .env in the directory Phosor starts in\n")
+        .append("# (cp config/example.env .env; chmod 600 .env) and uncomment what you change.\n")
+        .append("# Precedence: built-in defaults < phosor.yml < .env < environment variables.\n")
+        .append("# Syntax: NAME=value, 'single' or \"double\" quotes, # comments, optional 'export '.\n")
+        .append("# Generated by './phosor config --example-env'; every setting: docs/configuration.md.\n");
+    String section = null;
+    for (Setting<?> s : SETTINGS) {
+      if (s.env().isEmpty()) {
+        continue;
+      }
+      String top = s.key().contains(".") ? s.key().substring(0, s.key().indexOf('.')) : s.key();
+      if (!top.equals(section)) {
+        section = top;
+        sb.append("\n# ---- ").append(top).append("\n");
+      }
+      sb.append("\n");
+      comment(sb, s.doc() + " (phosor.yml: " + s.key() + (s.env().size() > 1
+          ? "; also " + String.join(", ", s.env().subList(1, s.env().size())) : "") + ")");
+      sb.append('#').append(s.env().get(0)).append('=').append(envValue(s.defaultValue())).append('\n');
+    }
+    sb.append("\n# ---- environment only (no phosor.yml key)\n");
+    for (EnvOnly e : ENV_ONLY) {
+      sb.append("\n");
+      comment(sb, e.doc() + (e.names().size() > 1
+          ? " (also " + String.join(", ", e.names().subList(1, e.names().size())) + ")" : ""));
+      sb.append('#').append(e.names().get(0)).append('=').append(envValue(e.defaultValue())).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Wraps a description into '# ' lines of at most about 110 characters. */
+  private static void comment(StringBuilder sb, String text) {
+    StringBuilder line = new StringBuilder("#");
+    for (String word : text.split(" ")) {
+      if (line.length() + 1 + word.length() > 110 && line.length() > 1) {
+        sb.append(line).append('\n');
+        line = new StringBuilder("#");
+      }
+      line.append(' ').append(word);
+    }
+    sb.append(line).append('\n');
+  }
+
+  /** A default as a .env value: plain when it has no blank, quote or '#', else in single quotes. */
+  private static String envValue(String v) {
+    if (v.matches("[^\\s'\"#]*")) {
+      return v;
+    }
+    return "'" + v + "'";
   }
 
   @SuppressWarnings("unchecked")
@@ -417,6 +567,12 @@ public final class ConfigLoader {
           .append(String.join(", ", s.env().stream().map(e -> "`" + e + "`").toList())).append(" | ")
           .append(s.defaultValue().isEmpty() ? "" : "`" + s.defaultValue() + "`").append(" | ")
           .append(s.doc()).append(" |\n");
+    }
+    sb.append("\nEnvironment only (also accepted in .env):\n\n| environment | default | meaning |\n|---|---|---|\n");
+    for (EnvOnly e : ENV_ONLY) {
+      sb.append("| ").append(String.join(", ", e.names().stream().map(n -> "`" + n + "`").toList())).append(" | ")
+          .append(e.defaultValue().isEmpty() ? "" : "`" + e.defaultValue() + "`").append(" | ")
+          .append(e.doc()).append(" |\n");
     }
     return sb.toString();
   }

@@ -33,7 +33,11 @@ public record LoadOptions(Protocol protocol, String host, int port, double event
     /** NDJSON batches to {@code POST /api/webhook/{source}} with {@code Authorization: Bearer}. */
     HTTP,
     /** Splunk HTTP Event Collector batches to {@code /services/collector/event} with {@code Authorization: Splunk}. */
-    HEC
+    HEC,
+    /** GELF 1.1 over UDP: one uncompressed JSON message per datagram. */
+    GELF_UDP,
+    /** GELF 1.1 over TCP: JSON messages each ended by a NUL byte. */
+    GELF_TCP
   }
 
   /** Largest batch: keeps one HTTP body to a few tens of MB. */
@@ -144,6 +148,8 @@ public record LoadOptions(Protocol protocol, String host, int port, double event
       case TCP -> "tcp://" + h + ":" + port;
       case HTTP -> "http://" + h + ":" + port + "/api/webhook/" + source;
       case HEC -> "http://" + h + ":" + port + "/services/collector/event";
+      case GELF_UDP -> "gelf+udp://" + h + ":" + port;
+      case GELF_TCP -> "gelf+tcp://" + h + ":" + port;
     };
   }
 }

@@ -39,8 +39,10 @@ public final class LoadTool {
     Transport transport;
     try {
       transport = switch (o.protocol()) {
-        case UDP -> new UdpTransport(o.host(), o.port(), tally);
-        case TCP -> new TcpTransport(o.host(), o.port(), o.timeout(), tally);
+        case UDP -> new UdpTransport(o.host(), o.port(), tally, false);
+        case TCP -> new TcpTransport(o.host(), o.port(), o.timeout(), tally, false);
+        case GELF_UDP -> new UdpTransport(o.host(), o.port(), tally, true);
+        case GELF_TCP -> new TcpTransport(o.host(), o.port(), o.timeout(), tally, true);
         case HTTP, HEC -> new HttpTransport(o, tally);
       };
     } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.phosor.load;
 
 /**
- * One generated event and its three wire forms.
+ * One generated event and its wire forms (syslog line, webhook JSON, HEC envelope, GELF).
  *
  * @param pid process id, or 0 when the program logs without one (sudo)
  * @param ip the client address in the message, or null
@@ -37,6 +37,29 @@ record SampleEvent(long seq, long sentNanos, int pri, String timestamp, String h
     sb.append(millis).append(",\"host\":");
     Json.quote(sb, host).append(",\"source\":\"phosor-load\",\"sourcetype\":\"syslog\",\"event\":");
     return appendJson(sb).append('}').toString();
+  }
+
+  /** A GELF 1.1 message: {@code {"version":"1.1","host":...,"short_message":...,"level":6,"_program":...}}. */
+  String gelf() {
+    StringBuilder sb = new StringBuilder(text.length() + 240);
+    sb.append("{\"version\":\"1.1\",\"host\":");
+    Json.quote(sb, host).append(",\"short_message\":");
+    Json.quote(sb, text).append(",\"timestamp\":").append(sentNanos / 1_000_000_000L).append('.');
+    long millis = sentNanos / 1_000_000L % 1_000;
+    if (millis < 100) {
+      sb.append(millis < 10 ? "00" : "0");
+    }
+    sb.append(millis).append(",\"level\":").append(pri & 7).append(",\"_program\":");
+    Json.quote(sb, program);
+    if (ip != null) {
+      Json.quote(sb.append(",\"_src_ip\":"), ip);
+    }
+    if (user != null) {
+      Json.quote(sb.append(",\"_user\":"), user);
+    }
+    sb.append(",\"_load_run\":");
+    Json.quote(sb, runId).append(",\"_seq\":").append(seq).append(",\"_sent_ns\":").append(sentNanos);
+    return sb.append('}').toString();
   }
 
   private StringBuilder appendJson(StringBuilder sb) {

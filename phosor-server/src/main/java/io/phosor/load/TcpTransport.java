@@ -10,7 +10,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Syslog over TCP with octet-counting framing, {@code MSG-LEN SP SYSLOG-MSG} (RFC 6587 section 3.4.1).
+ * Syslog over TCP with octet-counting framing, {@code MSG-LEN SP SYSLOG-MSG} (RFC 6587 section 3.4.1), or GELF over
+ * TCP (JSON messages each ended by a NUL byte).
  * A batch is written and flushed as a whole; "accepted" means flushed to the socket. After a write
  * failure the batch counts as errors and the next batch reconnects; if connecting fails the run stops.
  */
@@ -21,10 +22,12 @@ final class TcpTransport implements Transport {
   private final InetSocketAddress target;
   private final int timeoutMillis;
   private final Tally tally;
+  private final boolean gelf;
   private Socket socket;
   private OutputStream out;
 
-  TcpTransport(String host, int port, Duration timeout, Tally tally) {
+  TcpTransport(String host, int port, Duration timeout, Tally tally, boolean gelf) {
+    this.gelf = gelf;
     this.target = new InetSocketAddress(host, port);
     this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     this.tally = tally;
@@ -46,6 +49,11 @@ final class TcpTransport implements Transport {
     }
     try {
       for (SampleEvent e : batch) {
+        if (gelf) {
+          out.write(e.gelf().getBytes(StandardCharsets.UTF_8));
+          out.write(0);
+          continue;
+        }
         byte[] msg = e.syslogLine().getBytes(StandardCharsets.UTF_8);
         out.write(Integer.toString(msg.length).getBytes(StandardCharsets.US_ASCII));
         out.write(' ');

@@ -53,6 +53,7 @@ import io.phosor.health.Health;
 import io.phosor.incident.IncidentRoutes;
 import io.phosor.incident.IncidentService;
 import io.phosor.ingest.file.FileTailer;
+import io.phosor.ingest.gelf.GelfServer;
 import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
 import io.phosor.intel.Intel;
@@ -90,6 +91,7 @@ public final class PhosorServer implements AutoCloseable {
   private final Journal journal;
   private final Pipeline pipeline;
   private final SyslogServer syslog;
+  private final GelfServer gelf;
   private final FileTailer files;
   private final HttpApi http;
   private final SourceStats stats;
@@ -187,6 +189,7 @@ public final class PhosorServer implements AutoCloseable {
     this.pipeline = new Pipeline(config, parser, redactor, journal, stats, registry, clock);
     ReputationLimiter limiter = new ReputationLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
     this.syslog = new SyslogServer(config, pipeline, stats, limiter, registry, clock);
+    this.gelf = new GelfServer(config.inputs(), pipeline, stats, limiter, registry, clock);
     this.files = new FileTailer(config, pipeline, stats, clock, journal.dir());
     files.keepPositionsIn(new StorePositions(store));
     Engine engine = new Engine(EngineConfig.DEFAULTS, clock);
@@ -223,7 +226,8 @@ public final class PhosorServer implements AutoCloseable {
         config.httpMaxBodyBytes(), mapper, config.corsOrigins());
     this.securityCounts = new SecurityCounts(stats, audit, clock);
     new AuthRoutes(mapper, accounts).register(http.app());
-    new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens).register(http.app());
+    new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens, config.inputs().otlpMaxDecompressedBytes(),
+        registry).register(http.app());
     this.health = new Health();
     health.register("ingest", () -> {
       String why = pipeline.stalled();
@@ -390,6 +394,7 @@ public final class PhosorServer implements AutoCloseable {
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
+      s.gelf.start();
       s.securityCounts.start();
       try {
         s.httpPort = s.http.start(config.httpHost(), config.httpPort(), s.httpTls);
@@ -405,7 +410,8 @@ public final class PhosorServer implements AutoCloseable {
     LOG.info("Phosor is up: {} on {}:{}, syslog UDP/TCP on {}{}, data in {}", config.httpTlsEnabled() ? "HTTPS"
         : "HTTP", config.httpHost(), s.httpPort,
         s.syslog.udpPort() < 0 ? "(off)" : Integer.toString(s.syslog.udpPort()),
-        s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "", config.dataDir().toAbsolutePath());
+        (s.syslog.tlsPort() > 0 ? ", syslog TLS on " + s.syslog.tlsPort() : "")
+            + (s.gelf.udpPort() > 0 ? ", GELF UDP/TCP on " + s.gelf.udpPort() : ""), config.dataDir().toAbsolutePath());
     return s;
   }
 
@@ -435,6 +441,16 @@ public final class PhosorServer implements AutoCloseable {
   /** The bound syslog TCP port, or -1. */
   public int syslogTcpPort() {
     return syslog.tcpPort();
+  }
+
+  /** The bound GELF UDP port, or -1. */
+  public int gelfUdpPort() {
+    return gelf.udpPort();
+  }
+
+  /** The bound GELF TCP port, or -1. */
+  public int gelfTcpPort() {
+    return gelf.tcpPort();
   }
 
   /** The bound syslog TLS port, or -1. */
@@ -537,6 +553,11 @@ public final class PhosorServer implements AutoCloseable {
       syslog.close();
     } catch (RuntimeException e) {
       LOG.warn("closing syslog listeners: {}", e.toString());
+    }
+    try {
+      gelf.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing GELF listeners: {}", e.toString());
     }
     try {
       files.close();

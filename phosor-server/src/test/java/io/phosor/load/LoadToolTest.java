@@ -95,6 +95,40 @@ class LoadToolTest {
   }
 
   @Test
+  void gelfOverTcpIsNulFramedJsonAndOverUdpOneMessagePerDatagram() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readAll(server));
+      LoadReport report = LoadTool.run(LoadOptions.of(LoadOptions.Protocol.GELF_TCP, "127.0.0.1",
+          server.getLocalPort()).withCount(20).withBatchSize(7));
+      assertThat(report.accepted()).isEqualTo(20);
+      String stream = new String(received.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+      assertThat(stream).endsWith("\0");
+      String[] frames = stream.substring(0, stream.length() - 1).split("\0");
+      assertThat(frames).hasSize(20);
+      for (int i = 0; i < frames.length; i++) {
+        JsonNode g = JSON.readTree(frames[i]);
+        assertThat(g.get("version").asText()).isEqualTo("1.1");
+        assertThat(g.get("short_message").asText()).isNotEmpty();
+        assertThat(g.get("level").asInt()).isBetween(0, 7);
+        assertThat(g.get("_seq").asLong()).isEqualTo(i + 1);
+        assertThat(g.get("_load_run").asText()).isEqualTo(report.runId());
+      }
+    }
+    try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(5_000);
+      LoadReport report = LoadTool.run(LoadOptions.of(LoadOptions.Protocol.GELF_UDP, "127.0.0.1",
+          server.getLocalPort()).withCount(3));
+      assertThat(report.accepted()).isEqualTo(3);
+      byte[] buf = new byte[65_536];
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      server.receive(p);
+      JsonNode g = JSON.readTree(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
+      assertThat(g.get("host").asText()).isNotEmpty();
+      assertThat(g.get("timestamp").asDouble()).isPositive();
+    }
+  }
+
+  @Test
   void tcpCountsEverythingAsErrorsAndStopsWhenNobodyListens() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

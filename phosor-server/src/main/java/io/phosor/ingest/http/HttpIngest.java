@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.NetUtil;
 import io.phosor.api.ApiException;
 import io.phosor.api.HttpApi;
@@ -23,9 +24,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * HTTP ingestion: {@code POST /api/webhook/{source}} (a JSON object, an array, or NDJSON) and
- * {@code POST /api/ingest} (CortexSOC's body: type, user, origin, ip, ...). Both take an ingest token
- * and answer 200 only once the events are in the journal.
+ * HTTP ingestion: {@code POST /api/webhook/{source}} (a JSON object, an array, or NDJSON),
+ * {@code POST /api/ingest} (CortexSOC's body: type, user, origin, ip, ...), Splunk HEC ({@link HecRoutes}) and
+ * OTLP/HTTP logs ({@code POST /v1/logs}, {@link OtlpRoutes}). All take an ingest token and answer success only
+ * once the events are in the journal.
  */
 public final class HttpIngest {
   /** Source names appear in metrics labels and file names: keep them short and plain. */
@@ -38,11 +40,18 @@ public final class HttpIngest {
   private final SourceStats stats;
   private final Clock clock;
   private final TokenAuth auth;
+  private final long otlpMaxInflatedBytes;
+  private final MeterRegistry registry;
 
-  /** Creates the routes' handlers. */
+  /**
+   * Creates the routes' handlers; {@code otlpMaxInflatedBytes} bounds an OTLP body after gzip decompression and
+   * {@code registry} takes the OTLP route's meters.
+   */
   public HttpIngest(ObjectMapper mapper, Pipeline pipeline, ReputationLimiter limiter, SourceStats stats, Clock clock,
-      TokenAuth auth) {
+      TokenAuth auth, long otlpMaxInflatedBytes, MeterRegistry registry) {
     this.auth = auth;
+    this.otlpMaxInflatedBytes = otlpMaxInflatedBytes;
+    this.registry = registry;
     this.mapper = mapper;
     this.gate = new IngestGate(pipeline, limiter);
     this.stats = stats;
@@ -54,6 +63,7 @@ public final class HttpIngest {
     app.post("/api/webhook/{source}", this::webhook, Role.INGEST);
     app.post("/api/ingest", this::ingest, Role.INGEST);
     new HecRoutes(mapper, gate, stats, clock, auth).register(app);
+    new OtlpRoutes(mapper, gate, stats, clock, otlpMaxInflatedBytes, registry).register(app);
   }
 
   private void webhook(Context ctx) {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.phosor.ingest.net.SocketIngest;
 import io.phosor.pipeline.Inbound;
 import io.phosor.stats.SourceCounters;
 import org.slf4j.Logger;
@@ -19,23 +20,25 @@ import org.slf4j.LoggerFactory;
 final class SyslogDatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
   private static final Logger LOG = LoggerFactory.getLogger(SyslogDatagramHandler.class);
 
-  private final SyslogIngest ingest;
+  private final SocketIngest ingest;
+  private final SyslogMetrics metrics;
   private final int maxFrameBytes;
 
-  SyslogDatagramHandler(SyslogIngest ingest, int maxFrameBytes) {
+  SyslogDatagramHandler(SocketIngest ingest, SyslogMetrics metrics, int maxFrameBytes) {
     this.ingest = ingest;
+    this.metrics = metrics;
     this.maxFrameBytes = maxFrameBytes;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-    String address = SyslogIngest.address(packet.sender());
+    String address = SocketIngest.address(packet.sender());
     SourceCounters counters = ingest.counters(address);
     ByteBuf content = packet.content();
     if (content.readableBytes() > maxFrameBytes) {
       // The receive buffer holds maxFrameBytes + 1, so a longer datagram arrives cut off: skip it whole.
       counters.oversized();
-      ingest.metrics.udpOversized.increment();
+      metrics.udpOversized.increment();
       return;
     }
     String text = SyslogFrameDecoder.frameText(content, content.readerIndex(), content.readableBytes());
@@ -43,9 +46,9 @@ final class SyslogDatagramHandler extends SimpleChannelInboundHandler<DatagramPa
       return;
     }
     Inbound in = ingest.admit(address, counters, text);
-    if (in != null && !ingest.pipeline.offer(in)) {
+    if (in != null && !ingest.pipeline().offer(in)) {
       counters.dropped(1);
-      ingest.metrics.udpDroppedQueueFull.increment();
+      metrics.udpDroppedQueueFull.increment();
     }
   }
 

@@ -26,6 +26,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.phosor.config.PhosorConfig;
+import io.phosor.ingest.net.SocketIngest;
+import io.phosor.ingest.net.StreamIngestHandler;
 import io.phosor.pipeline.Pipeline;
 import io.phosor.ratelimit.ReputationLimiter;
 import io.phosor.stats.SourceStats;
@@ -56,7 +58,10 @@ public final class SyslogServer implements AutoCloseable {
 
   private final PhosorConfig config;
   private final int maxConnections;
-  private final SyslogIngest ingest;
+  /** The source name every syslog event carries. */
+  static final String SOURCE = "syslog";
+
+  private final SocketIngest ingest;
   private final SyslogMetrics metrics;
   private final ChannelGroup channels = new DefaultChannelGroup("syslog", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup boss;
@@ -76,7 +81,8 @@ public final class SyslogServer implements AutoCloseable {
     this.maxConnections = maxConnections;
     this.config = config;
     this.metrics = new SyslogMetrics(registry);
-    this.ingest = new SyslogIngest(pipeline, stats, limiter, metrics, clock);
+    // the rate limiter's key is the bare address (syslog was the first input; /api/sources relies on it)
+    this.ingest = new SocketIngest(SOURCE, "", pipeline, stats, limiter, clock);
   }
 
   /** Binds UDP and TCP on the syslog port, and TLS when configured. */
@@ -137,7 +143,7 @@ public final class SyslogServer implements AutoCloseable {
         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
         .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferSize))
-        .handler(new SyslogDatagramHandler(ingest, config.syslogMaxFrameBytes()));
+        .handler(new SyslogDatagramHandler(ingest, metrics, config.syslogMaxFrameBytes()));
     Channel ch = bind(b.bind(config.syslogHost(), port), "UDP", port, "PHOSOR_SYSLOG_PORT");
     int granted = ((DatagramChannel) ch).config().getReceiveBufferSize();
     if (granted < UDP_RECEIVE_BUFFER) {
@@ -175,7 +181,8 @@ public final class SyslogServer implements AutoCloseable {
               ch.pipeline().addLast("tls", ssl);
             }
             ch.pipeline().addLast("framer", new SyslogFrameDecoder(maxFrame));
-            ch.pipeline().addLast("ingest", new SyslogStreamHandler(ingest, oversized));
+            ch.pipeline().addLast("ingest", new StreamIngestHandler(ingest, oversized, metrics.backpressurePauses,
+                metrics.tlsHandshakeFailures, "syslog"));
           }
         });
     Channel ch = bind(b.bind(config.syslogHost(), port), name, port, env);
@@ -228,11 +235,7 @@ public final class SyslogServer implements AutoCloseable {
       }
     }
     // Frames a paused connection still held when the event loops stopped: the pipeline never got them.
-    int lost = 0;
-    for (SyslogStreamHandler h : ingest.backlogged) {
-      lost += h.dropPending();
-    }
-    ingest.backlogged.clear();
+    int lost = ingest.dropBacklog();
     if (lost > 0) {
       metrics.streamDroppedShutdown.increment(lost);
       LOG.warn("syslog: {} TCP/TLS messages were waiting for a full ingest queue at shutdown and were dropped", lost);

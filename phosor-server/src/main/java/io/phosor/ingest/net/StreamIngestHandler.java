@@ -1,8 +1,9 @@
-package io.phosor.ingest.syslog;
+package io.phosor.ingest.net;
 
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.phosor.pipeline.Inbound;
 import io.phosor.stats.SourceCounters;
@@ -15,21 +16,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes the frames of one TCP or TLS connection to the pipeline, in order, and never drops one: when the
+ * Takes the frames (strings from the framing decoder before it) of one TCP or TLS connection to the pipeline, in order, and never drops one: when the
  * ingest queue is full the connection stops reading (the sender's TCP window fills and it slows down),
  * keeps its pending frames, and retries on its own event loop every {@link #RETRY_MILLIS} ms until the
  * queue takes them; then it reads again (SPEC section 4, "backpressure instead of loss"). Frames the rate
  * limiter refuses are counted and discarded without pausing: shedding a flood is the limiter's job.
  */
-final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger LOG = LoggerFactory.getLogger(SyslogStreamHandler.class);
+public final class StreamIngestHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamIngestHandler.class);
   /** Frames handed to the pipeline in one submit: amortizes the queue hand-off, small next to its capacity. */
   static final int BATCH = 256;
   /** Short enough to add little latency once the queue drains, long enough not to spin the event loop. */
   static final long RETRY_MILLIS = 5;
 
-  private final SyslogIngest ingest;
+  private final SocketIngest ingest;
   private final Counter oversized;
+  private final Counter pauses;
+  private final Counter tlsHandshakeFailures;
+  private final String name;
   private final ArrayDeque<Inbound> pending = new ArrayDeque<>();
   private final List<Inbound> chunk = new ArrayList<>(BATCH);
   private String address;
@@ -37,9 +41,18 @@ final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
   private boolean paused;
   private ScheduledFuture<?> retry;
 
-  SyslogStreamHandler(SyslogIngest ingest, Counter oversized) {
+  /**
+   * A handler for one connection. A {@link TooLongFrameException} from the decoder counts in {@code oversized} and
+   * in the sender's counters; {@code pauses} counts backpressure pauses; {@code tlsHandshakeFailures} (null for
+   * plain TCP) failed handshakes; {@code name} ("syslog", "GELF") appears in debug logs.
+   */
+  public StreamIngestHandler(SocketIngest ingest, Counter oversized, Counter pauses, Counter tlsHandshakeFailures,
+      String name) {
     this.ingest = ingest;
     this.oversized = oversized;
+    this.pauses = pauses;
+    this.tlsHandshakeFailures = tlsHandshakeFailures;
+    this.name = name;
   }
 
   @Override
@@ -50,7 +63,7 @@ final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
 
   private void sender(ChannelHandlerContext ctx) {
     if (counters == null) {
-      address = SyslogIngest.address(ctx.channel().remoteAddress());
+      address = SocketIngest.address(ctx.channel().remoteAddress());
       counters = ingest.counters(address);
     }
   }
@@ -87,22 +100,24 @@ final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-      ingest.metrics.tlsHandshakeFailures.increment();
-      LOG.debug("syslog TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+      if (tlsHandshakeFailures != null) {
+        tlsHandshakeFailures.increment();
+      }
+      LOG.debug("{} TLS handshake with {} failed: {}", name, ctx.channel().remoteAddress(), done.cause().toString());
     }
     ctx.fireUserEventTriggered(evt);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof FrameTooLongException) {
+    if (cause instanceof TooLongFrameException) {
       sender(ctx);
       counters.oversized();
       oversized.increment();
       return;
     }
     // I/O errors (connection reset) and TLS failures end this connection only.
-    LOG.debug("syslog connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    LOG.debug("{} connection from {} failed: {}", name, ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 
@@ -117,7 +132,7 @@ final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
             break;
           }
         }
-        if (ingest.pipeline.submit(chunk) != null) {
+        if (ingest.pipeline().submit(chunk) != null) {
           for (int i = chunk.size(); i > 0; i--) {
             pending.poll();
           }
@@ -125,7 +140,7 @@ final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
         }
       }
       // The queue may still have room for fewer than a whole chunk.
-      if (!ingest.pipeline.offer(pending.peek())) {
+      if (!ingest.pipeline().offer(pending.peek())) {
         break;
       }
       pending.poll();
@@ -142,7 +157,7 @@ final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
     ingest.backlogged.add(this);
     if (!paused) {
       paused = true;
-      ingest.metrics.backpressurePauses.increment();
+      pauses.increment();
       ctx.channel().config().setAutoRead(false);
     }
     if (retry == null) {
