@@ -322,8 +322,10 @@ export function mountRule(view, id) {
         fill(results, h('p', {class: 'error'}, 'The rule is not valid JSON: ' + err.message));
         return;
       }
+    } else if (source.value.trim()) {
+      rule = source.value.includes('\n') ? source.value : source.value + '\n'; // YAML or Sigma text, tested unsaved
     } else if (!exists) {
-      fill(results, h('p', {class: 'error'}, 'Save the YAML rule first, or write it as JSON to test it unsaved.'));
+      fill(results, h('p', {class: 'error'}, 'Write a rule first.'));
       return;
     }
     const evs = [];

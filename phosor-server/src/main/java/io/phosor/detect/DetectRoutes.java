@@ -20,11 +20,27 @@ import java.util.function.Supplier;
 public final class DetectRoutes {
   private final ObjectMapper mapper;
   private final Supplier<List<Rule>> rules;
+  private final java.util.function.Function<String, Rule> text;
 
   /** {@code rules}: the rules in force, so a test may name one by id instead of giving it inline. */
   public DetectRoutes(ObjectMapper mapper, Supplier<List<Rule>> rules) {
+    this(mapper, rules, t -> {
+      List<Rule> parsed = RuleFiles.parse(t, "rule");
+      if (parsed.size() != 1) {
+        throw new RuleSetException("rule: give exactly one rule (got " + parsed.size() + ")");
+      }
+      return parsed.get(0);
+    });
+  }
+
+  /**
+   * As above; {@code text} turns a rule given as text (YAML, or a Sigma document) into one rule, as saving it
+   * would ({@link RuleCatalog#parseOne}).
+   */
+  public DetectRoutes(ObjectMapper mapper, Supplier<List<Rule>> rules, java.util.function.Function<String, Rule> text) {
     this.mapper = mapper;
     this.rules = rules;
+    this.text = text;
   }
 
   /** Registers the routes (admin only). */
@@ -50,7 +66,8 @@ public final class DetectRoutes {
     }
     JsonNode rule = body.get("rule");
     if (rule == null || !(rule.isObject() || rule.isTextual())) {
-      throw ApiException.badRequest("'rule' must be a rule object (or the id of a loaded rule)");
+      throw ApiException.badRequest("'rule' must be a rule object, a rule as YAML or Sigma text, or the id of a loaded "
+          + "rule");
     }
     Integer year = null;
     if (body.hasNonNull("year")) {
@@ -86,7 +103,9 @@ public final class DetectRoutes {
       Map<String, Rule> byId = new LinkedHashMap<>();
       rules.get().forEach(x -> byId.put(x.id(), x));
       RuleTestRunner runner = new RuleTestRunner(byId, true);
-      Rule r = runner.resolve(c);
+      // a string with a line break is a rule written out (YAML or Sigma); without one, a rule id
+      Rule r = rule.isTextual() && rule.asText().contains("\n") ? RuleFiles.enabled(text.apply(rule.asText()))
+          : runner.resolve(c);
       RuleTestRunner.Output out = runner.execute(r, year, lines, events);
       List<Map<String, Object>> list = new ArrayList<>();
       out.alerts().forEach(a -> list.add(AlertJson.toMap(a)));

@@ -306,6 +306,19 @@ public final class RuleCatalog {
   }
 
   /** Parses and compiles {@code text}: exactly one rule, with id {@code expectedId} when given. */
+  /**
+   * One rule from text, as saving it would read it: a Sigma document (converted with this catalog's mapping,
+   * its references resolved among the stored Sigma rules) or a Phosor rule in YAML or JSON. For rule tests.
+   *
+   * @throws RuleSetException when the text is not exactly one valid (supported) rule
+   */
+  public Rule parseOne(String text) {
+    if (SigmaRules.looksLikeSigma(text)) {
+      return validate(text, SIGMA, null);
+    }
+    return validate(text, text.stripLeading().startsWith("{") ? "json" : "yaml", null);
+  }
+
   Rule validate(String text, String format, String expectedId) {
     if (SIGMA.equals(format)) {
       return validateSigma(text, expectedId);

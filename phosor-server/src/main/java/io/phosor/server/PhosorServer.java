@@ -263,7 +263,7 @@ public final class PhosorServer implements AutoCloseable {
     new IncidentRoutes(mapper, incidents, store.users(), audit).register(http.app());
     new AlertRoutes(alerts, catalog::falsePositives).register(http.app());
     new RuleRoutes(mapper, catalog).register(http.app());
-    new DetectRoutes(mapper, catalog::rules).register(http.app());
+    new DetectRoutes(mapper, catalog::rules, catalog::parseOne).register(http.app());
     new AuditRoutes(audit).register(http.app());
     // the dashboard's static files (public: they hold no data; the page calls the API with the user's token)
     new io.phosor.dashboard.DashboardRoutes(PhosorServer.class.getClassLoader()).register(http.app());

@@ -120,6 +120,26 @@ class SigmaEndToEndTest {
       assertThat(alert.get("rule_falsepositives").get(0).asText()).isEqualTo("a user who forgot the password");
       assertThat(alerts(t, "?rule=" + BASE)).isEmpty();
 
+      // an unsaved Sigma document (and an unsaved YAML rule) can be tested as text
+      String unsaved = "title: Unsaved sshd test\nlogsource:\n  product: linux\n  service: sshd\ndetection:\n"
+          + "  k:\n    - 'Accepted password'\n  condition: k\n";
+      String req = JSON.writeValueAsString(Map.of("rule", unsaved, "lines", java.util.List.of(
+          "<38>Nov 21 10:00:00 web1 sshd[1]: Accepted password for root from 203.0.113.7 port 1 ssh2",
+          "<38>Nov 21 10:00:01 web1 sshd[1]: Failed password for root from 203.0.113.7 port 1 ssh2")));
+      HttpResponse<String> tested = t.request("POST", "/api/rules/test", admin, req, "application/json");
+      assertThat(tested.statusCode()).as(tested.body()).isEqualTo(200);
+      assertThat(JSON.readTree(tested.body()).get("alerts")).hasSize(1);
+      String windows = JSON.writeValueAsString(Map.of("rule", unsaved.replace("product: linux\n  service: sshd",
+          "product: windows\n  category: process_creation"), "lines", java.util.List.of("x")));
+      HttpResponse<String> refused = t.request("POST", "/api/rules/test", admin, windows, "application/json");
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("unsupported Sigma rule");
+      String yaml = JSON.writeValueAsString(Map.of("rule", "name: Y\ntype: pattern\nseverity: low\n"
+          + "config: {match: {field: message, contains: Failed}}\n", "lines", java.util.List.of(
+          "<38>Nov 21 10:00:01 web1 sshd[1]: Failed password for root from 203.0.113.7 port 1 ssh2")));
+      assertThat(JSON.readTree(t.request("POST", "/api/rules/test", admin, yaml, "application/json").body())
+          .get("alerts")).hasSize(1);
+
       assertThat(t.request("POST", "/api/rules/import", t.viewer(), SIGMA, "application/yaml").statusCode())
           .isEqualTo(403);
       HttpResponse<String> bad = t.request("POST", "/api/rules/import", admin, "title: [unclosed", "application/yaml");
