@@ -135,6 +135,8 @@ public final class DetectionStage implements EventSink, AutoCloseable {
         .description("Events older than the engine's late tolerance").register(registry);
     Gauge.builder("phosor.detect.active.groups", this, s -> s.engineStats.activeGroups())
         .description("Group keys held by all rules").register(registry);
+    Gauge.builder("phosor.detect.evictions", this, s -> s.engineStats.evictions())
+        .description("Group keys evicted by the per-rule cap (a flood of distinct keys)").register(registry);
     Gauge.builder("phosor.detect.suppressed", this, s -> s.engineStats.suppressed())
         .description("Alerts dropped by suppress_seconds").register(registry);
     this.thread = Thread.ofPlatform().name("phosor-detect").daemon().unstarted(this::run);
