@@ -55,6 +55,7 @@ import java.util.Set;
  * @param httpTlsCert PEM certificate chain for HTTPS, or null (plain HTTP)
  * @param httpTlsKey PEM PKCS#8 private key for HTTPS, or null
  * @param response incidents, playbooks, response actions, integrations and threat intelligence
+ * @param forward forwarding to other tools (the destinations are in their own file)
  */
 public record PhosorConfig(
     Path dataDir,
@@ -98,7 +99,8 @@ public record PhosorConfig(
     List<String> corsOrigins,
     Path httpTlsCert,
     Path httpTlsKey,
-    ResponseConfig response) {
+    ResponseConfig response,
+    ForwardConfig forward) {
 
   /**
    * Like the record's, but secrets (ingest tokens, the database URL, the encryption key) are masked: a config
