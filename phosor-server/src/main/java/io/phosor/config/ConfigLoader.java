@@ -229,9 +229,6 @@ public final class ConfigLoader {
   static final Setting<Path> FORWARD_FILE = def("forward.file", "PHOSOR_FORWARDERS_FILE", "",
       v -> v.isEmpty() ? null : Path.of(v), "YAML file of forwarding destinations (Splunk HEC, syslog/CEF, "
           + "OpenSearch); empty = <data_dir>/forwarders.yml. No file: nothing is forwarded.");
-  static final Setting<Integer> FORWARD_BUFFER = def("forward.buffer_events", "PHOSOR_FORWARD_BUFFER_EVENTS", "10000",
-      v -> (int) longIn(v, 16, 1_000_000), "Journaled events that may wait in memory for each destination; beyond it "
-          + "the destination reads them back from the journal later (nothing is lost).");
   static final Setting<Integer> FORWARD_BATCH = def("forward.batch_size", "PHOSOR_FORWARD_BATCH_SIZE", "500",
       v -> (int) longIn(v, 1, 10_000), "Records sent in one request when a destination sets no batch_size.");
   static final Setting<Integer> FORWARD_BATCH_BYTES = def("forward.max_batch_bytes", "PHOSOR_FORWARD_MAX_BATCH_BYTES",
@@ -366,11 +363,11 @@ public final class ConfigLoader {
         response(parsed),
         new ForwardConfig(
             (Path) parsed.get(FORWARD_FILE.key()),
-            (Integer) parsed.get(FORWARD_BUFFER.key()),
             (Integer) parsed.get(FORWARD_BATCH.key()),
             (Integer) parsed.get(FORWARD_BATCH_BYTES.key()),
             (Duration) parsed.get(FORWARD_TIMEOUT.key()),
-            (Duration) parsed.get(FORWARD_MAX_BACKOFF.key())));
+            (Duration) parsed.get(FORWARD_MAX_BACKOFF.key()),
+            env));
     return config;
   }
 
