@@ -21,7 +21,9 @@ import java.util.Map;
  */
 final class SplunkHecOutput implements Output {
   static final String PATH = "/services/collector/event";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Times as plain decimals ("1795323069.883"), never in exponent notation. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
   private final Destination d;
   private final URI endpoint;
