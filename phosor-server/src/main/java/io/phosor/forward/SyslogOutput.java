@@ -19,6 +19,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.phosor.event.Severity;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -155,11 +158,26 @@ final class SyslogOutput implements Output {
       channel.close();
       channel = null;
     }
-    ChannelFuture f = bootstrap.connect(d.host(), d.port());
-    if (!f.awaitUninterruptibly(timeout.toMillis() + 500, TimeUnit.MILLISECONDS) || !f.isSuccess()) {
+    // every address of the name in turn ("localhost" is ::1 and 127.0.0.1; a receiver may listen on one of them)
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(d.host());
+    } catch (UnknownHostException e) {
+      throw new SendFailure(target() + ": host name not found (DNS)", false);
+    }
+    ChannelFuture f = null;
+    String why = "no address";
+    for (InetAddress address : addresses) {
+      f = bootstrap.connect(new InetSocketAddress(address, d.port()));
+      if (f.awaitUninterruptibly(timeout.toMillis() + 500, TimeUnit.MILLISECONDS) && f.isSuccess()) {
+        break;
+      }
+      why = f.cause() == null ? "timed out" : describe(f.cause());
       f.channel().close();
-      throw new SendFailure(target() + ": cannot connect: " + (f.cause() == null ? "timed out" : describe(f.cause())),
-          false);
+      f = null;
+    }
+    if (f == null) {
+      throw new SendFailure(target() + ": cannot connect: " + why, false);
     }
     Channel ch = f.channel();
     SslHandler h = ch.pipeline().get(SslHandler.class);
@@ -180,8 +198,17 @@ final class SyslogOutput implements Output {
       return "connection refused";
     }
     Throwable root = t;
+    boolean certificate = false;
     while (root.getCause() != null && root.getCause() != root) {
+      certificate |= root instanceof java.security.cert.CertificateException;
       root = root.getCause();
+    }
+    certificate |= root instanceof java.security.cert.CertificateException
+        || root instanceof java.security.cert.CertPathValidatorException;
+    if (certificate) {
+      String m = String.valueOf(root.getMessage());
+      return "the receiver's certificate is not trusted or does not name the host (check tls.ca_file): "
+          + (m.length() > 200 ? m.substring(0, 200) : m);
     }
     String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     return m.length() > 300 ? m.substring(0, 300) : m;
