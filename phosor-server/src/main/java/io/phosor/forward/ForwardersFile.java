@@ -39,7 +39,7 @@ final class ForwardersFile {
   /** RFC 5424 APP-NAME and HOSTNAME: printable US-ASCII without spaces (at most 48 and 255 characters). */
   private static final Pattern PRINTUSASCII = Pattern.compile("[\\x21-\\x7e]+");
   /** OpenSearch index names: lower case, none of \ / * ? " < > | space , #, not starting with - _ +. */
-  private static final Pattern INDEX = Pattern.compile("[a-z0-9][a-z0-9._\\-{}]{0,200}");
+  private static final Pattern INDEX = Pattern.compile("[a-z0-9][a-z0-9._\\-]{0,200}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   private static final List<String> FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
@@ -253,7 +253,7 @@ final class ForwardersFile {
             Map.Entry<String, JsonNode> e = it.next();
             Kind k = kind(e.getKey(), name, "indices");
             String v = e.getValue().asText();
-            if (!INDEX.matcher(v).matches() || v.equals(".") || v.equals("..")) {
+            if (!INDEX.matcher(v.replace("{yyyy.MM.dd}", "2026.01.01")).matches()) {
               throw problem(name, "indices." + e.getKey() + ": '" + v + "' is not a valid index name (lower case "
                   + "letters, digits, '.', '-', '_'; {yyyy.MM.dd} for the day)");
             }
