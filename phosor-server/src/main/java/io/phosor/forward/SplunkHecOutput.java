@@ -62,7 +62,10 @@ final class SplunkHecOutput implements Output {
     }
     m.put("event", item.doc());
     try {
-      return JSON.writeValueAsBytes(m);
+      byte[] json = JSON.writeValueAsBytes(m);
+      byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+      line[json.length] = '\n'; // events one per line: the body is exactly the records' bytes
+      return line;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write the record as JSON: " + e.getOriginalMessage(), e);
     }
@@ -73,7 +76,6 @@ final class SplunkHecOutput implements Output {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (Encoded e : batch) {
       body.writeBytes(e.bytes());
-      body.write('\n');
     }
     HttpPoster.Answer a = http.post(endpoint, "application/json", "Splunk " + d.token(), body.toByteArray());
     if (a.status() >= 200 && a.status() < 300) {
