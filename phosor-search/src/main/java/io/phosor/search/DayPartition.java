@@ -29,7 +29,7 @@ import org.apache.lucene.store.FSDirectory;
  * is durable.
  * Written by the indexer thread only; the volatile spans are read by search threads to skip partitions.
  */
-final class DayPartition implements Closeable {
+final class DayPartition implements Closeable, EventDocuments.KindRecorder {
   static final String FORMAT = "phosor.format";
   static final String MAX_SEQ = "phosor.maxSeq";
   static final String MIN_SEQ = "phosor.minSeq";
@@ -132,7 +132,8 @@ final class DayPartition implements Closeable {
    * Records that this partition holds a {@code kind} value of {@code field}; false when that would add a
    * field name beyond {@code maxFieldNames} (the value is then not indexed).
    */
-  boolean record(String field, int kind, FieldKinds global, int maxFieldNames) {
+  @Override
+  public boolean record(String field, int kind, FieldKinds global, int maxFieldNames) {
     Integer k = kinds.get(field);
     if (k != null && (k & kind) != 0) {
       return true;

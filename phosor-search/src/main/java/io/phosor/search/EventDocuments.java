@@ -117,8 +117,19 @@ final class EventDocuments {
     }
   }
 
+  /**
+   * Where the kinds of the values indexed are recorded (a day partition, or an in-memory filter's own list).
+   */
+  interface KindRecorder {
+    /**
+     * Records that a {@code kind} value of {@code field} is indexed; false when that would add a field name beyond
+     * {@code maxFieldNames} (the value is then not indexed).
+     */
+    boolean record(String field, int kind, FieldKinds global, int maxFieldNames);
+  }
+
   /** Builds the document of {@code e} for partition {@code p}; {@code e.seq()} must be set. */
-  List<IndexableField> build(Event e, DayPartition p, Scratch s) {
+  List<IndexableField> build(Event e, KindRecorder p, Scratch s) {
     List<IndexableField> d = new ArrayList<>(48); // a parsed web access event makes ~32 fields
     long seq = e.seq();
     long ts = DateValues.millis(e.timestamp());
@@ -184,7 +195,7 @@ final class EventDocuments {
         : original.substring(0, at) + ' ' + original.substring(end);
   }
 
-  private void index(List<IndexableField> d, DayPartition p, Scratch s, Name name, Object v, int depth) {
+  private void index(List<IndexableField> d, KindRecorder p, Scratch s, Name name, Object v, int depth) {
     if (v == null) {
       return;
     }
@@ -252,7 +263,7 @@ final class EventDocuments {
   }
 
   /** Records that {@code name} holds {@code kind} values; false (counted) when the field-name budget is spent. */
-  private boolean accept(DayPartition p, String name, int kind) {
+  private boolean accept(KindRecorder p, String name, int kind) {
     if (p.record(name, kind, kinds, settings.maxFieldNames())) {
       return true;
     }
@@ -260,7 +271,7 @@ final class EventDocuments {
     return false;
   }
 
-  private void indexString(List<IndexableField> d, DayPartition p, Name name, String str) {
+  private void indexString(List<IndexableField> d, KindRecorder p, Name name, String str) {
     if (str.length() > settings.maxKeywordChars()) {
       notIndexed.increment();
       return;

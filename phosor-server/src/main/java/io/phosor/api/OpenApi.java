@@ -197,6 +197,9 @@ public final class OpenApi {
       op("GET", FEED, "blocklist", Role.PUBLIC, "The firewall feed: active addresses, one per line (text/plain); "
           + "needs the read-only feed token, not a login").params(q("token", "string",
           "the feed token, for firewalls that cannot send 'Authorization: Bearer <token>'")),
+      // Forwarding to other tools (io.phosor.forward).
+      op("GET", "/api/forwarders", "forwarding", Role.ADMIN, "Forwarding destinations (Splunk HEC, syslog/CEF, "
+          + "OpenSearch): target, what they get, state, problem, cursors, lag and counts sent, failed, retried, dropped"),
       op("POST", "/api/rules/import", "rules", Role.ADMIN,
           "Import Sigma rules (YAML, one or more documents); one report per document")
           .with(Body.JSON_OR_YAML).params(q("dry_run", "boolean", "report only, change nothing"),

@@ -239,6 +239,21 @@ public final class ConfigLoader {
   static final Setting<Long> OTLP_MAX_INFLATED = def("otlp.max_decompressed_bytes",
       "PHOSOR_OTLP_MAX_DECOMPRESSED_BYTES", "33554432", v -> longIn(v, 1024, 1L << 30), "Largest OTLP/HTTP request "
           + "body after gzip decompression (the body as sent is bounded by http.max_body_bytes); larger gets 413.");
+  // ---- forwarding to other tools (docs/forwarding.md)
+  static final Setting<Path> FORWARD_FILE = def("forward.file", "PHOSOR_FORWARDERS_FILE", "",
+      v -> v.isEmpty() ? null : Path.of(v), "YAML file of forwarding destinations (Splunk HEC, syslog/CEF, "
+          + "OpenSearch); empty = <data_dir>/forwarders.yml. No file: nothing is forwarded.");
+  static final Setting<Integer> FORWARD_BATCH = def("forward.batch_size", "PHOSOR_FORWARD_BATCH_SIZE", "500",
+      v -> (int) longIn(v, 1, 10_000), "Records sent in one request when a destination sets no batch_size.");
+  static final Setting<Integer> FORWARD_BATCH_BYTES = def("forward.max_batch_bytes", "PHOSOR_FORWARD_MAX_BATCH_BYTES",
+      "4194304", v -> (int) longIn(v, 4096, 64L << 20), "Largest request body a forwarder sends (bytes); a batch is "
+          + "cut before it grows beyond, and a single record larger than this is dropped and counted.");
+  static final Setting<Duration> FORWARD_TIMEOUT = def("forward.timeout_seconds", "PHOSOR_FORWARD_TIMEOUT_SECONDS",
+      "10", v -> Duration.ofSeconds(longIn(v, 1, 600)), "Longest one forwarding request (connect, send, answer) may "
+          + "take; then it counts as failed and is retried.");
+  static final Setting<Duration> FORWARD_MAX_BACKOFF = def("forward.max_backoff_seconds",
+      "PHOSOR_FORWARD_MAX_BACKOFF_SECONDS", "60", v -> Duration.ofSeconds(longIn(v, 1, 3600)), "Longest wait between "
+          + "two attempts at a failing destination (the wait doubles from 0.5 s up to this).");
 
   private static final Map<PiiType, Setting<Boolean>> REDACT = new LinkedHashMap<>();
   static final Setting<Boolean> SSN_UNSEPARATED;
@@ -399,7 +414,14 @@ public final class ConfigLoader {
         httpCert,
         httpKey,
         response(parsed),
-        inputs(parsed));
+        inputs(parsed),
+        new ForwardConfig(
+            (Path) parsed.get(FORWARD_FILE.key()),
+            (Integer) parsed.get(FORWARD_BATCH.key()),
+            (Integer) parsed.get(FORWARD_BATCH_BYTES.key()),
+            (Duration) parsed.get(FORWARD_TIMEOUT.key()),
+            (Duration) parsed.get(FORWARD_MAX_BACKOFF.key()),
+            env));
     return config;
   }
 

@@ -56,6 +56,7 @@ import java.util.Set;
  * @param httpTlsKey PEM PKCS#8 private key for HTTPS, or null
  * @param response incidents, playbooks, response actions, integrations and threat intelligence
  * @param inputs the inputs beyond syslog, files and the HTTP routes: GELF and OTLP
+ * @param forward forwarding to other tools (the destinations are in their own file)
  */
 public record PhosorConfig(
     Path dataDir,
@@ -100,7 +101,8 @@ public record PhosorConfig(
     Path httpTlsCert,
     Path httpTlsKey,
     ResponseConfig response,
-    InputsConfig inputs) {
+    InputsConfig inputs,
+    ForwardConfig forward) {
 
   /**
    * Like the record's, but secrets (ingest tokens, the database URL, the encryption key) are masked: a config

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The JSON shapes of incidents, the same on {@code /api/incidents} and the live feed: snake_case, ISO-8601 times. */
-final class IncidentJson {
+public final class IncidentJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private IncidentJson() {}
@@ -22,7 +22,7 @@ final class IncidentJson {
   }
 
   /** An incident with its last alert time and alert count (a fresh, mutable map). */
-  static Map<String, Object> incident(StoredIncident i, Instant lastAlertAt, long alertCount) {
+  public static Map<String, Object> incident(StoredIncident i, Instant lastAlertAt, long alertCount) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", i.id());
     m.put("title", i.title());
@@ -40,7 +40,7 @@ final class IncidentJson {
   }
 
   /** A timeline entry; its detail as JSON (the store only keeps valid JSON). */
-  static Map<String, Object> event(IncidentEvent e) {
+  public static Map<String, Object> event(IncidentEvent e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", e.id());
     m.put("kind", e.kind());

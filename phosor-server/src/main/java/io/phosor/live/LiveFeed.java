@@ -252,7 +252,7 @@ public final class LiveFeed implements EventSink, AutoCloseable {
   }
 
   /** The event in the shape search returns: the first-class properties, then the normalized fields. */
-  static Map<String, Object> eventJson(Event e) {
+  public static Map<String, Object> eventJson(Event e) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put(Fields.ID, e.seq());
     d.put(Fields.TIMESTAMP, e.timestamp() == null ? null : e.timestamp().toString());

@@ -50,6 +50,7 @@ import io.phosor.tls.PemIdentity;
 import io.phosor.store.StoreException;
 import io.phosor.store.StoreSettings;
 import io.phosor.health.Health;
+import io.phosor.forward.Forwarders;
 import io.phosor.incident.IncidentRoutes;
 import io.phosor.incident.IncidentService;
 import io.phosor.ingest.file.FileTailer;
@@ -116,6 +117,7 @@ public final class PhosorServer implements AutoCloseable {
   private final IncidentService incidents;
   private final Intel intel;
   private final Response response;
+  private final Forwarders forwarders;
   private int httpPort;
   private volatile boolean closed;
 
@@ -184,6 +186,8 @@ public final class PhosorServer implements AutoCloseable {
       throw e;
     }
     this.journal = Journal.open(data.resolve("journal"), config.journalSegmentBytes());
+    // forwarding to other tools: destinations from forwarders.yml, each with cursors in the store (docs/forwarding.md)
+    this.forwarders = Forwarders.open(config, store, journal.dir(), journal.lastSyncedSeq(), registry, clock);
     EventParser parser = new EventParser(clock);
     Redactor redactor = new Redactor(config.redact(), new RedactorOptions(config.redactSsnUnseparated()));
     this.pipeline = new Pipeline(config, parser, redactor, journal, stats, registry, clock);
@@ -252,11 +256,16 @@ public final class PhosorServer implements AutoCloseable {
     live.register(http.app());
     alerts.addListener(live::onAlerts);
     pipeline.addSink(live);
+    pipeline.addSink(forwarders);
+    alerts.addListener(forwarders::onAlerts);
+    forwarders.register(http.app());
+    health.register("forward", forwarders::health);
     status.stat("live_clients", live::clientCount);
     // Incidents: alerts grouped on a worker of their own (the detection thread only wakes it).
     this.incidents = new IncidentService(store, config.response().incidentWindow(), live::publish, registry, clock);
     alerts.addListener(incidents::onAlerts);
     incidents.addListener(response.listener());
+    incidents.addListener(forwarders);
     status.stat("open_incidents", () -> orNull(incidents::unresolved));
     health.register("incidents", () -> incidents.problem() == null ? Health.Check.OK
         : Health.Check.degraded(incidents.problem() + " (alerts wait in the store and are grouped when it works)"));
@@ -391,6 +400,7 @@ public final class PhosorServer implements AutoCloseable {
       s.incidents.start();
       s.intel.start();
       s.response.start();
+      s.forwarders.start();
       s.pipeline.start();
       s.files.start();
       s.syslog.start();
@@ -533,6 +543,11 @@ public final class PhosorServer implements AutoCloseable {
     return intel;
   }
 
+  /** Forwarding to other tools (Splunk HEC, syslog/CEF, OpenSearch). */
+  public Forwarders forwarders() {
+    return forwarders;
+  }
+
   /** The per-source counters. */
   public SourceStats stats() {
     return stats;
@@ -573,6 +588,7 @@ public final class PhosorServer implements AutoCloseable {
     intel.close();
     live.close();
     response.close();
+    forwarders.close(config.shutdownTimeout());
     storeWatch.close();
     store.close();
     try {

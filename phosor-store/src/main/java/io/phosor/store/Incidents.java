@@ -594,6 +594,39 @@ public final class Incidents {
     });
   }
 
+  /**
+   * Up to {@code limit} (1-1000) timeline entries of every incident with an id above {@code afterId}, in id order:
+   * a reader that remembers the last id it saw (a forwarder's cursor) gets every change once.
+   */
+  public List<IncidentEvent> eventsAfter(long afterId, int limit) {
+    Check.limit(limit);
+    return db.read("read timeline entries after " + afterId, c -> {
+      List<IncidentEvent> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, kind, detail, actor, created_at "
+          + "FROM incident_events WHERE id > ? ORDER BY id LIMIT ?")) {
+        ps.setLong(1, afterId);
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new IncidentEvent(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                db.instant(rs, "created_at")));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The highest timeline entry id of any incident (0 when there is none). */
+  public long lastEventId() {
+    return db.read("read the last timeline entry id", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT MAX(id) FROM incident_events");
+          ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
+  }
+
   /** Appends a timeline entry and bumps the incident's updated_at. */
   private IncidentEvent event(Connection c, long id, String kind, String detail, String who, Instant now)
       throws SQLException {

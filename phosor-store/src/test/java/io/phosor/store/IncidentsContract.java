@@ -28,6 +28,22 @@ abstract class IncidentsContract extends StoreContract {
   }
 
   @Test
+  void timelineEntriesOfEveryIncidentAreReadAfterACursorInIdOrder() {
+    long before = store.incidents().lastEventId();
+    long a = store.incidents().create("a", LOW, null, null, "alice").id();
+    long b = store.incidents().create("b", LOW, null, null, "alice").id();
+    store.incidents().addNote(a, "first", "bob");
+
+    List<IncidentEvent> all = store.incidents().eventsAfter(before, 10);
+    assertThat(all).extracting(IncidentEvent::incidentId).containsExactly(a, b, a);
+    assertThat(all).extracting(IncidentEvent::kind).containsExactly("created", "created", "note");
+    assertThat(store.incidents().lastEventId()).isEqualTo(all.get(2).id());
+    assertThat(store.incidents().eventsAfter(all.get(0).id(), 1)).extracting(IncidentEvent::incidentId)
+        .containsExactly(b);
+    assertThat(store.incidents().eventsAfter(all.get(2).id(), 10)).isEmpty();
+  }
+
+  @Test
   void statusChangesAndAssignmentsAreRecordedWithFromAndTo() {
     long id = store.incidents().create("t", LOW, null, null, "alice").id();
     clock.advance(Duration.ofMinutes(1));
