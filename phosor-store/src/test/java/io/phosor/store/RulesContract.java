@@ -94,7 +94,7 @@ abstract class RulesContract extends StoreContract {
   void badRuleInputIsRejectedWithTheReason() {
     assertThatThrownBy(() -> store.rules().create("r", YAML, "toml", true, "a"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rule format must be \"json\" or \"yaml\", was \"toml\"");
+        .hasMessage("rule format must be \"json\", \"yaml\" or \"sigma\", was \"toml\"");
     assertThatThrownBy(() -> store.rules().create("r", "x".repeat((1 << 20) + 1), "yaml", true, "a"))
         .hasMessage("rule r text is 1048577 characters long, more than the 1048576 allowed");
     assertThatThrownBy(() -> store.rules().create("r", "é".repeat(600_000), "yaml", true, "a"))
@@ -105,5 +105,27 @@ abstract class RulesContract extends StoreContract {
         .hasMessage("rule id must not contain control characters");
     assertThatThrownBy(() -> store.rules().create("r", YAML, "yaml", true, null)).hasMessage("who must not be empty");
     assertThat(store.rules().list()).isEmpty();
+  }
+
+  @Test
+  void anImportIsOneTransactionThatCreatesUpdatesTogglesAndLeavesAlone() {
+    store.rules().create("same", "title: same\n", "sigma", true, "a");
+    store.rules().create("changed", "title: old\n", "sigma", true, "a");
+    store.rules().create("flag", "title: flag\n", "sigma", true, "a");
+    var changed = store.rules().putAll(java.util.List.of(
+        new Rules.Put("same", "title: same\n", "sigma", true),
+        new Rules.Put("changed", "title: new\n", "sigma", true),
+        new Rules.Put("flag", "title: flag\n", "sigma", false),
+        new Rules.Put("fresh", "title: fresh\n", "sigma", false)), "importer");
+    assertThat(changed).extracting(StoredRule::id).containsExactly("changed", "flag", "fresh");
+    assertThat(store.rules().get("same").orElseThrow().version()).isEqualTo(1);
+    assertThat(store.rules().get("changed").orElseThrow().text()).isEqualTo("title: new\n");
+    assertThat(store.rules().get("flag").orElseThrow().enabled()).isFalse();
+    assertThat(store.rules().get("fresh").orElseThrow().format()).isEqualTo("sigma");
+    assertThat(store.rules().history("flag")).extracting(c -> c.kind().label()).containsExactly("created", "toggled");
+    // a bad entry anywhere refuses the whole import
+    assertThatThrownBy(() -> store.rules().putAll(java.util.List.of(new Rules.Put("x", "title: x\n", "sigma", true),
+        new Rules.Put("", "title: y\n", "sigma", true)), "importer")).hasMessage("rule id must not be empty");
+    assertThat(store.rules().get("x")).isEmpty();
   }
 }
