@@ -330,8 +330,10 @@ public final class RuleCatalog {
     List<SigmaRules.Report> reports;
     try {
       List<SigmaRules.Source> all = new ArrayList<>();
+      // the stored version of the rule being written (same id) is replaced by it, not converted beside it
+      java.util.Set<String> replaced = new java.util.HashSet<>(SigmaRules.ruleIds(new SigmaRules.Source(NEW, text)));
       for (StoredRule s : rules.list()) {
-        if (SIGMA.equals(s.format()) && !s.id().equals(expectedId)) {
+        if (SIGMA.equals(s.format()) && !s.id().equals(expectedId) && !replaced.contains(s.id())) {
           all.add(new SigmaRules.Source("stored rule " + s.id(), s.text()));
         }
       }

@@ -120,6 +120,12 @@ class SigmaEndToEndTest {
       assertThat(alert.get("rule_falsepositives").get(0).asText()).isEqualTo("a user who forgot the password");
       assertThat(alerts(t, "?rule=" + BASE)).isEmpty();
 
+      // a stored Sigma rule's text, edited and tested unsaved, replaces the stored version in the test
+      String edited = JSON.writeValueAsString(Map.of("rule", SIGMA.substring(0, SIGMA.indexOf("---")), "lines",
+          java.util.List.of("<38>Nov 21 10:00:00 web1 sshd[1]: Failed password for root from 203.0.113.7 port 1 ssh2")));
+      HttpResponse<String> same = t.request("POST", "/api/rules/test", admin, edited, "application/json");
+      assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+      assertThat(JSON.readTree(same.body()).get("alerts")).hasSize(1);
       // an unsaved Sigma document (and an unsaved YAML rule) can be tested as text
       String unsaved = "title: Unsaved sshd test\nlogsource:\n  product: linux\n  service: sshd\ndetection:\n"
           + "  k:\n    - 'Accepted password'\n  condition: k\n";
