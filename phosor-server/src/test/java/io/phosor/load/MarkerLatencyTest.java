@@ -66,7 +66,8 @@ class MarkerLatencyTest {
       }
       assertThat(progress).isNotEmpty().allSatisfy(line -> assertThat(line)
           .matches("progress elapsed_s=\\d+\\.\\d sent=\\d+ accepted=\\d+ refused=0 errors=0 rate=\\d+"
-              + " markers_sent=\\d+ markers_received=\\d+ alerts_total=\\d+ p50_ms=-?\\d+ p99_ms=-?\\d+ max_ms=-?\\d+"));
+              + " markers_sent=\\d+ markers_received=\\d+ alerts_total=\\d+"
+              + " p50_ms=-?\\d+ p99_ms=-?\\d+ max_ms=-?\\d+"));
 
       HttpResponse<String> alerts = t.get("/api/alerts?rule=" + MarkerProbe.RULE_ID + "&limit=1000", t.admin());
       JsonNode stored = JSON.readTree(alerts.body()).get("alerts");
@@ -80,7 +81,8 @@ class MarkerLatencyTest {
   @Test
   void aMissingOrRefusedFeedTokenIsAClearError() throws Exception {
     assertThatThrownBy(() -> MarkerProbe.open("127.0.0.1", 8000, null, 100, Duration.ofSeconds(5)))
-        .isInstanceOf(IOException.class).hasMessageContaining("need the API token").hasMessageContaining("--api-token-file");
+        .isInstanceOf(IOException.class).hasMessageContaining("need the API token")
+        .hasMessageContaining("--api-token-file");
     assertThatThrownBy(() -> MarkerProbe.open("127.0.0.1", 8000, "  \n", 100, Duration.ofSeconds(5)))
         .isInstanceOf(IOException.class).hasMessageContaining("--api-token-file");
     try (TestServer t = TestServer.start(data, Map.of("PHOSOR_BUILTIN_RULES", "false"))) {
