@@ -116,6 +116,10 @@ final class LoadCommand implements Callable<Integer> {
         before = ServerCounts.fetch(host, statsPort, apiTokenFile);
       }
       if (every > 0) {
+        if (!isLocal(host)) {
+          System.err.println("phosor load: note: " + host + " is another machine; marker latencies are only right if "
+              + "its clock and this one are synchronized (NTP); run on the server's host for exact figures");
+        }
         probe = MarkerProbe.open(host, statsPort, java.nio.file.Files.readString(apiTokenFile), every,
             Duration.ofSeconds(10));
       }
@@ -134,6 +138,16 @@ final class LoadCommand implements Callable<Integer> {
       }
       boolean nothingArrived = r.markers() != null && r.markers().sent() > 0 && r.markers().received() == 0;
       return (r.errors() > 0 && r.accepted() == 0) || nothingArrived ? 1 : 0;
+    }
+  }
+
+  /** Whether {@code host} is this machine (loopback or one of its interfaces): then both timestamps share a clock. */
+  private static boolean isLocal(String host) {
+    try {
+      java.net.InetAddress a = java.net.InetAddress.getByName(host);
+      return a.isLoopbackAddress() || a.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 }
