@@ -9,10 +9,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code phosor load}: sends syslog or HTTP events at a chosen rate and reports what was accepted. */
+/**
+ * {@code phosor load}: sends syslog or HTTP events at a chosen rate and reports what was accepted, and with the API
+ * token the alerts raised and the event-to-alert latency of marker events ({@link MarkerProbe}).
+ */
 @Command(name = "load", mixinStandardHelpOptions = true,
     description = "Send events to a Phosor server (or any syslog/HEC receiver) at a fixed rate and report "
-        + "accepted, refused and dropped counts.")
+        + "accepted, refused and dropped counts; with --api-token-file also alerts raised and event-to-alert latency "
+        + "(p50/p99/max) measured with marker events.")
 final class LoadCommand implements Callable<Integer> {
   @Option(names = "--protocol", defaultValue = "tcp", description = "udp, tcp (octet-counted syslog), http (webhook NDJSON) or hec. Default: ${DEFAULT-VALUE}.")
   LoadOptions.Protocol protocol;
