@@ -16,7 +16,7 @@ import java.time.Duration;
  * and dropped (UDP drops are invisible to the sender).
  */
 record ServerCounts(long received, long journaled, long rateLimited, long dropped, long refusedBusy, long parseFailures,
-    long queueDepth) {
+    long queueDepth, long alerts) {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long to wait for the server's queue to drain after the run before reading the final counts. */
   private static final Duration SETTLE = Duration.ofSeconds(30);
@@ -32,7 +32,8 @@ record ServerCounts(long received, long journaled, long rateLimited, long droppe
     JsonNode n = JSON.readTree(r.body());
     return new ServerCounts(n.path("events_received").asLong(), n.path("total_events").asLong(),
         n.path("rate_limited").asLong(), n.path("dropped").asLong(), n.path("refused_busy").asLong(),
-        n.path("parse_failures").asLong(), n.path("queue_depth").asLong());
+        n.path("parse_failures").asLong(), n.path("queue_depth").asLong(),
+        n.path("total_alerts").asLong());
   }
 
   /** Reads the counts once the queue is empty and nothing changed for half a second (UDP in flight settles). */
@@ -52,11 +53,13 @@ record ServerCounts(long received, long journaled, long rateLimited, long droppe
 
   ServerCounts minus(ServerCounts o) {
     return new ServerCounts(received - o.received, journaled - o.journaled, rateLimited - o.rateLimited,
-        dropped - o.dropped, refusedBusy - o.refusedBusy, parseFailures - o.parseFailures, queueDepth);
+        dropped - o.dropped, refusedBusy - o.refusedBusy, parseFailures - o.parseFailures, queueDepth,
+        alerts - o.alerts);
   }
 
   String describe() {
     return String.format("server: received %,d, journaled %,d, rate-limited %,d, dropped %,d, refused (busy) %,d, "
-        + "parse failures %,d", received, journaled, rateLimited, dropped, refusedBusy, parseFailures);
+        + "parse failures %,d, alerts stored %,d", received, journaled, rateLimited, dropped, refusedBusy, parseFailures,
+        alerts);
   }
 }

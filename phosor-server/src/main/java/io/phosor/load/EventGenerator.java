@@ -43,8 +43,26 @@ final class EventGenerator {
     this.runId = runId;
   }
 
+  /** Text every marker event carries; the marker rule matches it ({@link MarkerProbe#RULE_ID}). */
+  static final String MARKER_TEXT = "phosor-load-marker";
+
   /** The next event, stamped with sequence number {@code seq} and the current wall-clock time. */
   SampleEvent next(long seq) {
+    return next(seq, false);
+  }
+
+  /**
+   * The next event; a {@code marker} is a {@link #MARKER_TEXT} event stamped with the current wall-clock time
+   * truncated to the millisecond, which it also carries as its event time. Markers draw nothing from the
+   * random sequence, so the other events are the same with or without markers.
+   */
+  SampleEvent next(long seq, boolean marker) {
+    if (marker) {
+      long millis = clock.millis();
+      long sentNanos = millis * 1_000_000L;
+      return new SampleEvent(seq, sentNanos, 14, null, HOSTS[(int) (seq % HOSTS.length)], "phosor-load", 0,
+          MARKER_TEXT + " run=" + runId + " seq=" + seq + " sent_ns=" + sentNanos, null, null, runId, true);
+    }
     Instant now = clock.instant();
     long sentNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     if (now.getEpochSecond() != cachedSecond) {
@@ -92,7 +110,7 @@ final class EventGenerator {
     }
     text = text + " run=" + runId + " seq=" + seq + " sent_ns=" + sentNanos;
     return new SampleEvent(seq, sentNanos, pri, cachedStamp, host, program, program.equals("sudo") ? 0 : pid,
-        text, ip, user, runId);
+        text, ip, user, runId, false);
   }
 
   private String pick(String[] values) {

@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
  * @param concurrency HTTP requests in flight at once (ignored for UDP/TCP)
  * @param seed seed of the random event mix, so a run can be repeated exactly
  * @param timeout connect and request timeout
+ * @param markerEvery every this many events one is a latency marker ({@link MarkerProbe}); 0 = no markers
  */
 public record LoadOptions(Protocol protocol, String host, int port, double eventsPerSecond, Duration duration,
-    long count, int batchSize, String source, String token, int concurrency, long seed, Duration timeout) {
+    long count, int batchSize, String source, String token, int concurrency, long seed, Duration timeout,
+    long markerEvery) {
 
   /** How events travel to Phosor. */
   public enum Protocol {
@@ -76,6 +78,9 @@ public record LoadOptions(Protocol protocol, String host, int port, double event
     if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
       throw new IllegalArgumentException("concurrency must be 1-" + MAX_CONCURRENCY + ", was " + concurrency);
     }
+    if (markerEvery < 0) {
+      throw new IllegalArgumentException("marker interval must be >= 0 (0 = no markers), was " + markerEvery);
+    }
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
@@ -83,61 +88,73 @@ public record LoadOptions(Protocol protocol, String host, int port, double event
 
   /** Defaults: 10,000 events, as fast as possible, batches of 100, source "load", one request in flight. */
   public static LoadOptions of(Protocol protocol, String host, int port) {
-    return new LoadOptions(protocol, host, port, 0, null, 10_000, 100, "load", null, 1, 1L, Duration.ofSeconds(10));
+    return new LoadOptions(protocol, host, port, 0, null, 10_000, 100, "load", null, 1, 1L, Duration.ofSeconds(10),
+        0);
   }
 
   /** A copy with another rate in events/s (0 = as fast as possible). */
   public LoadOptions withRate(double perSecond) {
     return new LoadOptions(protocol, host, port, perSecond, duration, count, batchSize, source, token, concurrency,
-        seed, timeout);
+        seed, timeout, markerEvery);
   }
 
   /** A copy that stops after {@code duration} (null: no time limit). */
   public LoadOptions withDuration(Duration duration) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
   }
 
   /** A copy that stops after {@code count} events (0: no count limit). */
   public LoadOptions withCount(long count) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
   }
 
   /** A copy with another batch size. */
   public LoadOptions withBatchSize(int batchSize) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
   }
 
   /** A copy with another webhook source name. */
   public LoadOptions withSource(String source) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
   }
 
   /** A copy with another ingest token. */
   public LoadOptions withToken(String token) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
   }
 
   /** A copy with another number of HTTP requests in flight. */
   public LoadOptions withConcurrency(int concurrency) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
   }
 
   /** A copy with another random seed. */
   public LoadOptions withSeed(long seed) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
   }
 
   /** A copy with another connect/request timeout. */
   public LoadOptions withTimeout(Duration timeout) {
     return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
-        concurrency, seed, timeout);
+        concurrency, seed, timeout, markerEvery);
+  }
+
+  /** A copy in which every {@code n}-th event is a latency marker (0: none). */
+  public LoadOptions withMarkerEvery(long n) {
+    return new LoadOptions(protocol, host, port, eventsPerSecond, duration, count, batchSize, source, token,
+        concurrency, seed, timeout, n);
+  }
+
+  /** Whether event {@code seq} (1-based) is a latency marker. */
+  public boolean isMarker(long seq) {
+    return markerEvery > 0 && seq % markerEvery == 0;
   }
 
   /** Where the events go, as a URI-like string: {@code udp://h:p}, {@code tcp://h:p} or the HTTP URL. */

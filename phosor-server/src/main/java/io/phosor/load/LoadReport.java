@@ -17,9 +17,23 @@ import java.util.Map;
  * @param eventsByStatus HTTP status to number of events answered with it (empty for UDP/TCP)
  * @param elapsed from the first send to the last answer
  * @param firstError the first failure, for the operator, or null when there was none
+ * @param markers alerts and event-to-alert latency measured with marker events, or null when the run had none
  */
 public record LoadReport(LoadOptions.Protocol protocol, String target, String runId, long sent, long accepted,
-    long refused, long errors, Map<Integer, Long> eventsByStatus, Duration elapsed, String firstError) {
+    long refused, long errors, Map<Integer, Long> eventsByStatus, Duration elapsed, String firstError,
+    MarkerReport markers) {
+
+  /** A report without markers. */
+  public LoadReport(LoadOptions.Protocol protocol, String target, String runId, long sent, long accepted,
+      long refused, long errors, Map<Integer, Long> eventsByStatus, Duration elapsed, String firstError) {
+    this(protocol, target, runId, sent, accepted, refused, errors, eventsByStatus, elapsed, firstError, null);
+  }
+
+  /** A copy with the marker figures. */
+  public LoadReport withMarkers(MarkerReport m) {
+    return new LoadReport(protocol, target, runId, sent, accepted, refused, errors, eventsByStatus, elapsed,
+        firstError, m);
+  }
 
   /** Copies the map so the report cannot change afterwards. */
   public LoadReport {
@@ -53,10 +67,13 @@ public record LoadReport(LoadOptions.Protocol protocol, String target, String ru
     } else {
       Json.quote(sb, firstError);
     }
+    if (markers != null) {
+      sb.append(",\"markers\":").append(markers.toJson());
+    }
     return sb.append('}').toString();
   }
 
-  /** A one-line human summary. */
+  /** A one-line human summary (and a second line with the markers' figures, when the run had markers). */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
@@ -69,6 +86,10 @@ public record LoadReport(LoadOptions.Protocol protocol, String target, String ru
     if (firstError != null) {
       sb.append(" (first: ").append(firstError).append(')');
     }
-    return sb.append("; run ").append(runId).toString();
+    sb.append("; run ").append(runId);
+    if (markers != null) {
+      sb.append(System.lineSeparator()).append(markers);
+    }
+    return sb.toString();
   }
 }

@@ -3,16 +3,42 @@ package io.phosor.load;
 /**
  * One generated event and its wire forms (syslog line, webhook JSON, HEC envelope, GELF).
  *
+ * @param sentNanos wall-clock send time in epoch nanoseconds (whole milliseconds for a marker)
  * @param pid process id, or 0 when the program logs without one (sudo)
  * @param ip the client address in the message, or null
  * @param user the user name in the message, or null
+ * @param marker a latency marker: sent with its millisecond send time as its event time (RFC 5424 timestamp
+ *     for syslog, {@code @timestamp} in JSON), so the alert it raises has that time as {@code last_seen}
  */
 record SampleEvent(long seq, long sentNanos, int pri, String timestamp, String host, String program, int pid,
-    String text, String ip, String user, String runId) {
+    String text, String ip, String user, String runId, boolean marker) {
+  /** RFC 5424 / ISO-8601 UTC timestamp with exactly three fraction digits. */
+  private static final java.time.format.DateTimeFormatter MILLIS =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
-  /** An RFC 3164 line: {@code <38>Jan  1 00:00:00 web-01 sshd[4121]: Failed password ... seq=7 sent_ns=...}. */
+  /** The send time in epoch milliseconds. */
+  long sentMillis() {
+    return Math.floorDiv(sentNanos, 1_000_000L);
+  }
+
+  /** The send time as {@code 2026-11-22T05:10:00.123Z}. */
+  String isoMillis() {
+    return MILLIS.format(java.time.Instant.ofEpochMilli(sentMillis()));
+  }
+
+
+  /**
+   * An RFC 3164 line: {@code <38>Jan  1 00:00:00 web-01 sshd[4121]: Failed password ... seq=7 sent_ns=...}; a
+   * marker is an RFC 5424 line with a millisecond timestamp: {@code <14>1 2026-11-22T05:10:00.123Z web-01
+   * phosor-load 4121 - - phosor-load-marker run=... seq=1000 sent_ns=...}.
+   */
   String syslogLine() {
     StringBuilder sb = new StringBuilder(text.length() + 64);
+    if (marker) { // RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG
+      return sb.append('<').append(pri).append(">1 ").append(isoMillis()).append(' ').append(host).append(' ')
+          .append(program).append(' ').append(pid == 0 ? "-" : Integer.toString(pid)).append(" - - ").append(text)
+          .toString();
+    }
     sb.append('<').append(pri).append('>').append(timestamp).append(' ').append(host).append(' ').append(program);
     if (pid != 0) {
       sb.append('[').append(pid).append(']');
@@ -63,7 +89,11 @@ record SampleEvent(long seq, long sentNanos, int pri, String timestamp, String h
   }
 
   private StringBuilder appendJson(StringBuilder sb) {
-    sb.append("{\"message\":");
+    sb.append('{');
+    if (marker) {
+      sb.append("\"@timestamp\":\"").append(isoMillis()).append("\",");
+    }
+    sb.append("\"message\":");
     Json.quote(sb, text).append(",\"host\":");
     Json.quote(sb, host).append(",\"program\":");
     Json.quote(sb, program);

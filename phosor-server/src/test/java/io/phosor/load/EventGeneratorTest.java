@@ -25,6 +25,42 @@ class EventGeneratorTest {
   }
 
   @Test
+  void aMarkerCarriesItsMillisecondSendTimeAsItsEventTimeInEveryWireForm() throws Exception {
+    EventGenerator g = new EventGenerator(7, clock, "run1");
+    SampleEvent m = g.next(1000, true);
+    assertThat(m.sentMillis()).isEqualTo(1767603787123L);
+    assertThat(m.syslogLine()).isEqualTo("<14>1 2026-01-05T09:03:07.123Z " + m.host()
+        + " phosor-load - - - phosor-load-marker run=run1 seq=1000 sent_ns=1767603787123000000");
+    JsonNode json = new ObjectMapper().readTree(m.json());
+    assertThat(json.get("@timestamp").asText()).isEqualTo("2026-01-05T09:03:07.123Z");
+    assertThat(json.get("message").asText()).startsWith("phosor-load-marker run=run1 seq=1000");
+    JsonNode hec = new ObjectMapper().readTree(m.hec());
+    assertThat(hec.get("time").decimalValue()).isEqualByComparingTo("1767603787.123");
+    assertThat(hec.get("event").get("@timestamp").asText()).isEqualTo("2026-01-05T09:03:07.123Z");
+    assertThat(g.next(1001).syslogLine()).doesNotContain("phosor-load-marker").startsWith("<").contains(">Jan  5 ");
+    assertThat(LoadOptions.of(LoadOptions.Protocol.TCP, "h", 1).withMarkerEvery(3).isMarker(6)).isTrue();
+    assertThat(LoadOptions.of(LoadOptions.Protocol.TCP, "h", 1).withMarkerEvery(3).isMarker(7)).isFalse();
+    assertThat(LoadOptions.of(LoadOptions.Protocol.TCP, "h", 1).isMarker(1000)).isFalse();
+  }
+
+  @Test
+  void latencyPercentilesAreNearestRankToTheMillisecond() {
+    LatencyHistogram h = new LatencyHistogram();
+    assertThat(h.percentile(0.5)).isEqualTo(-1);
+    for (int i = 1; i <= 100; i++) {
+      h.record(i);
+    }
+    h.record(-5);
+    h.record(120_000);
+    assertThat(h.count()).isEqualTo(102);
+    assertThat(h.negative()).isEqualTo(1);
+    assertThat(h.percentile(0.5)).isEqualTo(50);
+    assertThat(h.percentile(0.99)).isEqualTo(100);
+    assertThat(h.percentile(1.0)).isEqualTo(120_000);
+    assertThat(h.max()).isEqualTo(120_000);
+  }
+
+  @Test
   void theMixHasSshdSudoAndNginxLinesInRfc3164Form() {
     EventGenerator g = new EventGenerator(7, clock, "run1");
     Set<String> programs = new HashSet<>();
