@@ -275,18 +275,23 @@ final class Compiler {
     }
   }
 
-  /** A literal found by the multi-literal search costs about as much as a value that this many rules share. */
+  /** A literal found by the multi-literal search (rule text is specific: most literals are rare in events). */
   static final int LITERAL_COST = 50;
+  /**
+   * What each further rule sharing an exact value adds to its cost: a value that many rules test (a logsource's
+   * category) is common in events, so a list of several literals beats it once a handful of rules share it.
+   */
+  static final int SHARED_VALUE_COST = 10;
 
   /**
-   * Roughly how often a guard makes its rule a candidate: an exact value costs one plus the number of other
-   * rules that test it (a popular value is common in events, like a logsource category), a literal costs
-   * {@link #LITERAL_COST}. Lower is better. Without popularity counts: exact values first, then fewer facts.
+   * Roughly how often a guard makes its rule a candidate: an exact value costs one plus
+   * {@link #SHARED_VALUE_COST} per other rule that tests it (a popular value is common in events, like a
+   * logsource category), a literal costs {@link #LITERAL_COST}. Lower is better. Without popularity counts: exact values first, then fewer facts.
    */
   private int cost(List<Atom> g) {
     int r = 0;
     for (Atom a : g) {
-      r += a.literal() >= 0 ? LITERAL_COST : 1 + Math.max(0, popularity.getOrDefault(a, 0) - 1);
+      r += a.literal() >= 0 ? LITERAL_COST : 1 + SHARED_VALUE_COST * Math.max(0, popularity.getOrDefault(a, 0) - 1);
     }
     return r;
   }
