@@ -347,6 +347,25 @@ class EventParserTest {
   }
 
   @Test
+  void keyValueTextCannotReplaceTheParserName() {
+    // found by fuzzing (docs/fuzzing.md): a pair named parsed.format replaced "kv"
+    for (String line : List.of("a=1 parsed.format=evil", "<13>Nov 21 10:00:00 host app: user=bob parsed.format=x",
+        "dst=/0.1 act= parsed.format=clot=0ck")) {
+      Event e = parser.parseText("t", null, ZoneOffset.UTC, NOW, line);
+      assertThat(e.get(Fields.PARSER)).as(line).isEqualTo("kv");
+    }
+  }
+
+  @Test
+  void aRepeatedPamFailureCutBeforeItsDetailsIsStillExtracted() {
+    // found by fuzzing (docs/fuzzing.md): without the "; logname=..." part this was an internal parser error
+    Event e = parser.parseText("t", null, ZoneOffset.UTC, NOW,
+        "Nov 21 10:00:00 host sshd[4242]: PAM 2 more authentication failures");
+    assertThat(e.parseError()).isNull();
+    assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("auth_fail");
+  }
+
+  @Test
   void nestedObjectsUnderALongNameStayOneValueSoTheFieldsStayLinearInTheInput() {
     // found by fuzzing (docs/fuzzing.md): every field inside a nested object repeats its dotted name, so
     // {"<2,000 chars>": {"aa":1, "ab":1, ... 280 fields}} (4 KB) made 0.56 M chars of field names
