@@ -195,7 +195,8 @@ final class EventQueryParser extends QueryParser {
   @Override
   protected Query getWildcardQuery(String field, String pattern) throws ParseException {
     if (isDefault(field)) {
-      return "*".equals(pattern) ? new MatchAllDocsQuery() : anyText(f -> super.getWildcardQuery(f, pattern));
+      return "*".equals(pattern) ? new MatchAllDocsQuery()
+          : anyText(f -> bounded(pattern, () -> super.getWildcardQuery(f, pattern)));
     }
     String f = Fields.canonical(field);
     int k = kinds.of(f);
