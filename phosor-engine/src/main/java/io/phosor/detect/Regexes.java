@@ -28,6 +28,11 @@ final class Regexes {
     if (regex.length() > MAX_PATTERN_CHARS) {
       throw new RuleException(rule, where + " is " + regex.length() + " chars long, the limit is " + MAX_PATTERN_CHARS);
     }
+    if ((!caseSensitive || regex.contains("(?")) && foldHazard(regex)) {
+      throw new RuleException(rule, where + " contains one of U+1C80..U+1C88 (Cyrillic Extended-C), which the regex"
+          + " library cannot match case-insensitively (it would never finish compiling); match them case-sensitively,"
+          + " without (?i), or leave them out");
+    }
     Pattern p;
     try {
       p = Pattern.compile(regex, caseSensitive ? 0 : Pattern.CASE_INSENSITIVE);
@@ -43,6 +48,113 @@ final class Regexes {
           + (size >= Integer.MAX_VALUE ? "> 2^31" : Long.toString(size)) + " exceeds the limit " + MAX_PROGRAM_SIZE);
     }
     return p;
+  }
+
+  /** RE2/J 1.8 never returns from folding the case of these code points (google/re2j#168, found by fuzzing). */
+  static final int FOLD_HAZARD_FIRST = 0x1C80;
+  static final int FOLD_HAZARD_LAST = 0x1C88;
+
+  /**
+   * Whether case-folding {@code regex} would reach U+1C80..U+1C88: as a character, in {@code \Q...\E}, as
+   * a {@code \x} escape, or inside a class range (unless the range covers every folding character, which
+   * RE2/J adds without folding). Conservative: a range with an escaped end counts as its code point.
+   */
+  static boolean foldHazard(String regex) {
+    int n = regex.length();
+    boolean inClass = false;
+    boolean classStart = false;
+    int prev = -1; // the last single character in a class, which a '-' may extend into a range
+    boolean dash = false;
+    int i = 0;
+    while (i < n) {
+      int c = regex.codePointAt(i);
+      int v;
+      int next;
+      if (c == '\\' && i + 1 < n) {
+        char e = regex.charAt(i + 1);
+        if (e == 'Q') {
+          int end = regex.indexOf("\\E", i + 2);
+          String q = end < 0 ? regex.substring(i + 2) : regex.substring(i + 2, end);
+          if (q.codePoints().anyMatch(Regexes::foldHazard)) {
+            return true;
+          }
+          i = end < 0 ? n : end + 2;
+          prev = -1;
+          dash = false;
+          continue;
+        }
+        next = i + 2;
+        if (e == 'x' && next < n && regex.charAt(next) == '{') {
+          int close = regex.indexOf('}', next);
+          v = close < 0 ? -1 : hex(regex, next + 1, close);
+          next = close < 0 ? n : close + 1;
+        } else if (e == 'x') {
+          v = next + 2 <= n ? hex(regex, next, next + 2) : -1;
+          next = Math.min(n, next + 2);
+        } else if ((e == 'p' || e == 'P') && next < n && regex.charAt(next) == '{') {
+          int close = regex.indexOf('}', next);
+          v = -1;
+          next = close < 0 ? n : close + 1;
+        } else {
+          v = Character.isLetterOrDigit(e) ? -1 : e; // \d, \pL, \1 ... are not one character
+        }
+      } else {
+        v = c;
+        next = i + Character.charCount(c);
+        if (!inClass && c == '[') {
+          inClass = true;
+          classStart = true;
+          prev = -1;
+          dash = false;
+          i = next < n && regex.charAt(next) == '^' ? next + 1 : next;
+          continue;
+        }
+        if (inClass && c == ']' && !classStart) {
+          inClass = false;
+          i = next;
+          continue;
+        }
+        if (inClass && c == '-' && prev >= 0 && !dash) {
+          dash = true;
+          i = next;
+          continue;
+        }
+      }
+      classStart = false;
+      if (v >= 0 && foldHazard(v)) {
+        return true;
+      }
+      if (inClass && dash && v >= 0) {
+        int lo = Math.min(prev, v);
+        int hi = Math.max(prev, v);
+        if (lo <= FOLD_HAZARD_LAST && hi >= FOLD_HAZARD_FIRST && !(lo <= 0x41 && hi >= 0x1E943)) {
+          return true;
+        }
+        prev = -1;
+        dash = false;
+      } else if (inClass) {
+        prev = v;
+        dash = false;
+      }
+      i = next;
+    }
+    return false;
+  }
+
+  private static boolean foldHazard(int codePoint) {
+    return codePoint >= FOLD_HAZARD_FIRST && codePoint <= FOLD_HAZARD_LAST;
+  }
+
+  /** The hexadecimal number in {@code s[from, to)}, or -1 when it is not one (or too large). */
+  private static int hex(String s, int from, int to) {
+    if (to <= from || to - from > 8) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(s, from, to, 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** Estimated RE2 program size of an already syntax-checked regex (saturates instead of overflowing). */

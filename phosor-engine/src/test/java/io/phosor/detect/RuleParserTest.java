@@ -271,6 +271,29 @@ class RuleParserTest {
   }
 
   @Test
+  void regexesThatRe2jCannotCaseFoldAreRejectedInsteadOfHangingForever() {
+    // found by fuzzing (docs/fuzzing.md): RE2/J 1.8 never returns from compiling a case-insensitive regex
+    // with one of U+1C80..U+1C88 (google/re2j#168); a rule with one hung the thread that parsed it
+    for (String re : List.of("Failed \u1C80", "[\\\\x{1c00}-\\\\x{1cff}]", "\\\\x{1C84}", "a[\\n-\\uFFFD]",
+        "\\\\Qx\u1C88\\\\E")) {
+      assertThatThrownBy(() -> RuleParser.parse(SEED_PATTERN.replace("Failed password", re), "t")).as(re)
+          .isInstanceOf(RuleException.class).hasMessageContaining("U+1C80..U+1C88");
+    }
+    String caseSensitive = SEED_PATTERN.replace("Failed password", "Failed \u1C80")
+        .replace("\"case_sensitive\": false", "\"case_sensitive\": true");
+    assertThat(caseSensitive).contains("\"case_sensitive\": true");
+    assertThat(RuleParser.parse(caseSensitive, "t")).hasSize(1);
+    assertThatThrownBy(() -> RuleParser.parse(caseSensitive.replace("Failed \u1C80", "(?i)Failed \u1C80"), "t"))
+        .isInstanceOf(RuleException.class).hasMessageContaining("U+1C80..U+1C88");
+    for (String ok : List.of("\\\\p{Cyrillic}+", "[^a]", "[\\\\x00-\\\\x{10FFFF}]", "\u1C7F\u1C89", "[a-z\u0400-\u04FF]")) {
+      assertThat(RuleParser.parse(SEED_PATTERN.replace("Failed password", ok), "t")).as(ok).hasSize(1);
+    }
+    assertThat(Regexes.foldHazard("[\u1C00-\u1CFF]")).isTrue();
+    assertThat(Regexes.foldHazard("[]\u1C80]")).isTrue();
+    assertThat(Regexes.foldHazard("[\u1C89-\u1CFF]")).isFalse();
+  }
+
+  @Test
   void unsupportedPerlSyntaxIsRejected() {
     assertThatThrownBy(() -> RuleParser.parse(SEED_PATTERN.replace("Failed password", "(a)\\\\1"), "t"))
         .isInstanceOf(RuleException.class).hasMessageContaining("Failed SSH Login")

@@ -330,7 +330,8 @@ final class AuthExtractor {
       int sp = r.indexOf(' ');
       if (sp > 0 && r.startsWith(" more authentication failure", sp)) {
         repeat = parseInt(r, 0, sp);
-        rest = "authentication failure" + r.substring(r.indexOf(';', sp));
+        int semi = r.indexOf(';', sp); // absent when the line was cut short
+        rest = "authentication failure" + (semi < 0 ? "" : r.substring(semi));
       }
     }
     if (rest.startsWith("authentication failure")) {

@@ -426,10 +426,10 @@ public final class EventParser {
   }
 
   private void putKv(Event e, Map<String, String> kv, ZoneId zone) {
-    Put.field(e, Fields.PARSER, "kv");
     for (Map.Entry<String, String> x : kv.entrySet()) {
       ObjectNormalizer.putField(e, x.getKey(), x.getValue());
     }
+    Put.field(e, Fields.PARSER, "kv"); // after the pairs: "parsed.format=x" in the text must not replace it
     SecurityFields.mapKv(e, kv, zone, nowSecond());
   }
 }

@@ -347,6 +347,53 @@ class EventParserTest {
   }
 
   @Test
+  void keyValueTextCannotReplaceTheParserName() {
+    // found by fuzzing (docs/fuzzing.md): a pair named parsed.format replaced "kv"
+    for (String line : List.of("a=1 parsed.format=evil", "<13>Nov 21 10:00:00 host app: user=bob parsed.format=x",
+        "dst=/0.1 act= parsed.format=clot=0ck")) {
+      Event e = parser.parseText("t", null, ZoneOffset.UTC, NOW, line);
+      assertThat(e.get(Fields.PARSER)).as(line).isEqualTo("kv");
+    }
+  }
+
+  @Test
+  void aRepeatedPamFailureCutBeforeItsDetailsIsStillExtracted() {
+    // found by fuzzing (docs/fuzzing.md): without the "; logname=..." part this was an internal parser error
+    Event e = parser.parseText("t", null, ZoneOffset.UTC, NOW,
+        "Nov 21 10:00:00 host sshd[4242]: PAM 2 more authentication failures");
+    assertThat(e.parseError()).isNull();
+    assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("auth_fail");
+  }
+
+  @Test
+  void nestedObjectsUnderALongNameStayOneValueSoTheFieldsStayLinearInTheInput() {
+    // found by fuzzing (docs/fuzzing.md): every field inside a nested object repeats its dotted name, so
+    // {"<2,000 chars>": {"aa":1, "ab":1, ... 280 fields}} (4 KB) made 0.56 M chars of field names
+    String name = "k".repeat(2000);
+    Map<String, Object> inner = new LinkedHashMap<>();
+    StringBuilder json = new StringBuilder("{\"" + name + "\":{");
+    for (int i = 0; i < 280; i++) {
+      String f = "" + (char) ('a' + i / 26) + (char) ('a' + i % 26);
+      inner.put(f, 1);
+      json.append(i > 0 ? "," : "").append('"').append(f).append("\":1");
+    }
+    json.append("}}");
+    Event line = parser.parseText("t", null, ZoneOffset.UTC, NOW, json.toString());
+    Event obj = object(Map.of(name, inner));
+    for (Event e : List.of(line, obj)) {
+      assertThat(e.parseFailed()).isFalse();
+      assertThat(e.fields()).containsKey(name).doesNotContainKey(name + ".aa");
+      assertThat(e.get(name)).isInstanceOf(Map.class).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+          .hasSize(280).containsEntry("kt", 1);
+    }
+    // objects whose dotted names have up to 128 chars still flatten
+    String ok = "n".repeat(ObjectNormalizer.MAX_PREFIX_CHARS - 2); // "ok.a" has 128
+    Event flat = parser.parseText("t", null, ZoneOffset.UTC, NOW, "{\"" + ok + "\":{\"a\":{\"b\":1}}}");
+    assertThat(flat.get(ok + ".a.b")).isEqualTo(1);
+    assertThat(object(Map.of(ok, Map.of("a", Map.of("b", 1)))).get(ok + ".a.b")).isEqualTo(1);
+  }
+
+  @Test
   void parseObjectExtractsFromAnSshdMessage() {
     Event e = object(Map.of("message", "Failed password for root from 1.2.3.4 port 22 ssh2"));
     assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("auth_fail");

@@ -51,6 +51,8 @@ final class EventQueryParser extends QueryParser {
   static final int MAX_CLAUSES = 1_024;
   /** Work budget for turning one wildcard or regular expression into an automaton (Lucene's default). */
   static final int MAX_DETERMINIZE_WORK = 10_000;
+  /** Largest regular expression accepted, in automaton states before determinizing (see {@link #automatonSize}). */
+  static final int MAX_REGEXP_SIZE = 1_000;
   /** The fields bare terms search. */
   static final List<String> DEFAULT_FIELDS = List.of(Fields.MESSAGE, Fields.ORIGINAL);
 
@@ -193,7 +195,8 @@ final class EventQueryParser extends QueryParser {
   @Override
   protected Query getWildcardQuery(String field, String pattern) throws ParseException {
     if (isDefault(field)) {
-      return "*".equals(pattern) ? new MatchAllDocsQuery() : anyText(f -> super.getWildcardQuery(f, pattern));
+      return "*".equals(pattern) ? new MatchAllDocsQuery()
+          : anyText(f -> bounded(pattern, () -> super.getWildcardQuery(f, pattern)));
     }
     String f = Fields.canonical(field);
     int k = kinds.of(f);
@@ -428,14 +431,43 @@ final class EventQueryParser extends QueryParser {
   }
 
   private Query regexp(String f, String regexp) {
+    RegExp parsed;
+    try {
+      parsed = new RegExp(regexp, RegExp.ALL, RegExp.CASE_INSENSITIVE);
+    } catch (IllegalArgumentException e) {
+      throw error(regexp, "invalid regular expression /" + regexp + "/: " + e.getMessage());
+    }
+    // Lucene builds the whole automaton of a repetition before its determinize work limit applies:
+    // /b{1,99999}/ alone took 40 s of CPU. Refuse what would be large before building it.
+    long size = automatonSize(parsed);
+    if (size > MAX_REGEXP_SIZE) {
+      throw new SearchLimitException("size of the regular expression /" + regexp + "/", size, MAX_REGEXP_SIZE,
+          "use smaller repetition counts, e.g. {1,100} instead of {1,10000}");
+    }
     try {
       return new RegexpQuery(new Term(f, regexp), RegExp.ALL, RegExp.CASE_INSENSITIVE,
           RegexpQuery.DEFAULT_PROVIDER, MAX_DETERMINIZE_WORK, REWRITE);
     } catch (TooComplexToDeterminizeException e) {
       throw tooComplex(regexp);
-    } catch (IllegalArgumentException e) {
-      throw error(regexp, "invalid regular expression /" + regexp + "/: " + e.getMessage());
     }
+  }
+
+  /**
+   * An upper estimate of the states of the automaton Lucene builds for {@code r} before determinizing it:
+   * repetitions multiply their operand's size; saturates just above {@link #MAX_REGEXP_SIZE}.
+   */
+  static long automatonSize(RegExp r) {
+    long size = switch (r.kind) {
+      case REGEXP_UNION, REGEXP_CONCATENATION -> automatonSize(r.exp1) + automatonSize(r.exp2);
+      case REGEXP_INTERSECTION -> automatonSize(r.exp1) * automatonSize(r.exp2);
+      case REGEXP_OPTIONAL, REGEXP_REPEAT, REGEXP_COMPLEMENT, REGEXP_DEPRECATED_COMPLEMENT -> automatonSize(r.exp1) + 1;
+      case REGEXP_REPEAT_MIN -> automatonSize(r.exp1) * (r.min + 1L);
+      case REGEXP_REPEAT_MINMAX -> automatonSize(r.exp1) * Math.max(1L, r.max);
+      case REGEXP_STRING -> Math.max(1, r.s.length());
+      case REGEXP_INTERVAL -> 10L * Math.max(1, r.digits) + 1;
+      default -> 1; // one character, class, range, any string, empty, named automaton
+    };
+    return Math.min(size, MAX_REGEXP_SIZE + 1L);
   }
 
   private interface Build {

@@ -113,6 +113,7 @@ class EventQueryParserTest {
     assertMatches("host.name:*b02", 5);
     assertMatches("url.original:\\/api\\/v1*", 4);
     assertMatches("user.name:/ro+t/", 0, 7, 9);
+    assertMatches("user.name:/r[aeiou]{1,3}t/", 0, 7, 9);
     assertMatches("user.name:/ROOT/", 0, 7, 9);
     assertMatches("user.name:*", 0, 1, 2, 3, 7, 9);
     assertMatches("user.name:roo~1", 0, 7, 9);

@@ -466,15 +466,10 @@ public final class SigmaRules {
     return d;
   }
 
+  /** The severity of a Sigma level; medium when it is missing or not a level word (parse returns null then). */
   private static Severity severity(String level) {
-    if (level == null) {
-      return Severity.MEDIUM;
-    }
-    try {
-      return Severity.parse(level);
-    } catch (IllegalArgumentException e) {
-      return Severity.MEDIUM;
-    }
+    Severity s = Severity.parse(level);
+    return s == null ? Severity.MEDIUM : s;
   }
 
   private static String lower(JsonNode n, String k) {

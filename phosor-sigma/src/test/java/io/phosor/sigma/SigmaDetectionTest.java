@@ -136,6 +136,17 @@ class SigmaDetectionTest {
   }
 
   @Test
+  void aLevelThatIsNotALevelWordIsMediumAndDoesNotStopTheImport() {
+    // found by fuzzing (docs/fuzzing.md): "level: hihg" threw a NullPointerException out of convert,
+    // failing the whole import
+    Harness h = new Harness("title: T\nid: t-1\nlevel: hihg\ndetection:\n  s:\n    a: 1\n  condition: s\n",
+        "title: U\nid: u-1\nlevel: low\ndetection:\n  s:\n    a: 1\n  condition: s\n").allSupported();
+    assertThat(h.reports.get(0).rule().severity().label()).isEqualTo("medium");
+    assertThat(h.reports.get(0).level()).isEqualTo("hihg");
+    assertThat(h.reports.get(1).rule().severity().label()).isEqualTo("low");
+  }
+
+  @Test
   void metadataIsKept() {
     Harness h = new Harness(rule("  s:\n    a: 1\n  condition: s\n")).allSupported();
     SigmaRules.Report r = h.reports.get(0);

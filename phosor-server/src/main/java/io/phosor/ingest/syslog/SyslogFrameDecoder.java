@@ -180,7 +180,16 @@ final class SyslogFrameDecoder extends ByteToMessageDecoder {
           start = i + 1;
         }
       }
-      emit(in, start, in.writerIndex() - start, out);
+      int end = in.writerIndex();
+      while (end > start && isTrailer(in.getByte(end - 1))) {
+        end--;
+      }
+      if (end - start > maxFrameBytes) {
+        // a non-transparent frame may hold one byte more than the limit while waiting for CR LF
+        ctx.fireExceptionCaught(new FrameTooLongException(end - start, maxFrameBytes));
+      } else {
+        emit(in, start, end - start, out);
+      }
       in.skipBytes(in.readableBytes());
     }
     lineFrame = false;

@@ -197,6 +197,16 @@ class SyslogFrameDecoderTest {
   }
 
   @Test
+  void anUnterminatedLastFrameOneByteOverTheLimitIsSkippedNotEmitted() {
+    // found by fuzzing (docs/fuzzing.md): the byte kept for a CR before the LF let the stream's last,
+    // unterminated frame through at maxFrameBytes + 1
+    Run over = decode(8, "<1>x\n<1>456789");
+    assertThat(over.frames).containsExactly("<1>x");
+    assertThat(over.oversized).singleElement().satisfies(e -> assertThat(e.frameBytes()).isEqualTo(9));
+    assertThat(decode(8, "<1>x\n<1>45678\r").frames).containsExactly("<1>x", "<1>45678");
+  }
+
+  @Test
   void invalidUtf8IsReplacedNotRejected() {
     byte[] bytes = {'<', '1', '>', 'a', (byte) 0xff, (byte) 0xc3, 'b', '\n'};
     Run run = new Run(64).write(bytes).end();
