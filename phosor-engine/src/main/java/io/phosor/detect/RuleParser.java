@@ -155,8 +155,9 @@ public final class RuleParser {
       throw c.fail("config is required and must be an object");
     }
     Condition[] filter = new Condition[1];
-    Rule.Spec spec = spec(c, type, config, filter);
     try {
+      // inside the try: a spec's own checks (e.g. an empty "days:") throw IllegalArgumentException too
+      Rule.Spec spec = spec(c, type, config, filter);
       Rule rule = new Rule(id, name, description, severity, enabled, tags, filter[0], groupBy, suppress, basis, spec);
       Compiler.check(rule);
       return rule;

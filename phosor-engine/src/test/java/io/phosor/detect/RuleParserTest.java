@@ -271,6 +271,17 @@ class RuleParserTest {
   }
 
   @Test
+  void anEmptyDaysListIsARuleExceptionNamingTheRule() {
+    // found by fuzzing (docs/fuzzing.md): "days:" with no value escaped as a bare IllegalArgumentException
+    for (String days : List.of("days:", "days: []")) {
+      String yaml = "name: Night\ntype: time_of_day\nconfig:\n  match: {field: a, equals: b}\n  start: \"22:00\"\n"
+          + "  end: \"06:00\"\n  " + days + "\n";
+      assertThatThrownBy(() -> RuleParser.parse(yaml, "t")).as(days).isInstanceOf(RuleException.class)
+          .hasMessage("rule \"Night\": time_of_day days must name at least one weekday");
+    }
+  }
+
+  @Test
   void regexesThatRe2jCannotCaseFoldAreRejectedInsteadOfHangingForever() {
     // found by fuzzing (docs/fuzzing.md): RE2/J 1.8 never returns from compiling a case-insensitive regex
     // with one of U+1C80..U+1C88 (google/re2j#168); a rule with one hung the thread that parsed it

@@ -9,6 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.phosor.api.ApiException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +30,10 @@ final class JsonBodies {
     int first = firstNonSpace(body);
     if (first < 0) {
       throw new ApiException(400, "no_data", "request body is empty; send a JSON object, an array or NDJSON");
+    }
+    int bad = invalidUtf8(body);
+    if (bad >= 0) {
+      throw ApiException.badRequest("malformed JSON: the body is not UTF-8 (invalid byte at offset " + bad + ")");
     }
     try (JsonParser p = mapper.getFactory().createParser(body)) {
       if (body[first] == '[') {
@@ -85,6 +95,29 @@ final class JsonBodies {
       case VALUE_TRUE, VALUE_FALSE -> "a boolean";
       default -> t.toString();
     };
+  }
+
+  /**
+   * Offset of the first byte that is not valid UTF-8, or -1. Checked before Jackson, which decodes a field
+   * name only the first time it meets its bytes: once "ser" was read, {@code {"\xFFser": 1}} was read as
+   * {"ser": 1} (its byte padding of short names collides with a leading 0xFF), so the same body was
+   * refused or accepted depending on earlier requests (found by fuzzing the HEC endpoint).
+   */
+  static int invalidUtf8(byte[] b) {
+    CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(b);
+    CharBuffer out = CharBuffer.allocate(8192);
+    while (true) {
+      CoderResult r = d.decode(in, out, true);
+      if (r.isError()) {
+        return in.position();
+      }
+      if (r.isUnderflow()) {
+        return -1;
+      }
+      out.clear();
+    }
   }
 
   private static int firstNonSpace(byte[] b) {

@@ -133,6 +133,27 @@ class HttpIngestTest {
   }
 
   @Test
+  void aBodyThatIsNotUtf8IsRefusedWhateverNamesTheServerHasSeen() throws Exception {
+    // found by fuzzing (docs/fuzzing.md): once Jackson had read the name "ser", {"\xFFser": ...} was read
+    // as {"ser": ...} and accepted, while the same body sent to a fresh server was refused
+    var ok = t.post("/services/collector/event", "Splunk " + TestServer.INGEST_TOKEN, "{\"event\":{\"ser\":\"a\"}}");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    byte[] bad = "{\"event\":{\"?ser\":\"b\"}}".getBytes(StandardCharsets.UTF_8);
+    bad[11] = (byte) 0xFF;
+    for (String path : List.of("/services/collector/event", "/api/webhook/x")) {
+      HttpResponse<String> r = t.send(HttpRequest.newBuilder(URI.create(t.url(path)))
+          .header("Authorization", TestServer.ingest()).POST(HttpRequest.BodyPublishers.ofByteArray(bad)));
+      assertThat(r.statusCode()).as(path).isEqualTo(400);
+      if (path.startsWith("/services")) {
+        assertThat(json(r).get("code").asInt()).isEqualTo(6);
+      } else {
+        assertThat(json(r).get("message").asText()).isEqualTo("malformed JSON: the body is not UTF-8 (invalid byte at offset 11)");
+      }
+    }
+    assertThat(journaled()).hasSize(1);
+  }
+
+  @Test
   void oversizedBodyGets413() throws Exception {
     String big = "{\"message\":\"" + "x".repeat(70_000) + "\"}";
     var r = t.post("/api/webhook/x", TestServer.ingest(), big);
