@@ -148,7 +148,8 @@ class AuditEndToEndTest {
       assertThat(pii.get("target").asText()).isEqualTo("webhook:app");
       assertThat(pii.get("detail").get("kinds").get("password").asInt()).isEqualTo(1);
       assertThat(pii.get("detail").get("findings").asInt()).isEqualTo(2);
-      assertThat(pii.toString()).doesNotContain("hunter2").doesNotContain("4111");
+      // the values themselves are never in the audit (the entry's random hashes may contain the digits "4111" by chance)
+      assertThat(pii.toString()).doesNotContain("hunter2").doesNotContain("4111 1111");
     }
   }
 }
