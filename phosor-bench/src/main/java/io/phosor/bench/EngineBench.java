@@ -79,25 +79,10 @@ public class EngineBench {
   /** Parses the workload once and loads the rules. */
   @Setup(Level.Trial)
   public void setup() throws IOException {
-    Path p = Path.of(file);
-    if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException("workload " + p.toAbsolutePath() + " is missing; run phosor-bench/run-engine-bench.sh");
-    }
-    Instant now = Instant.parse("2024-11-22T00:00:00Z");
-    EventParser parser = new EventParser(Clock.fixed(now, ZoneOffset.UTC));
-    List<Event> list = new ArrayList<>();
-    try (Stream<String> s = Files.lines(p, StandardCharsets.UTF_8)) {
-      s.limit(200_000).forEach(l -> list.add(parser.parseText("syslog", "10.0.0.1", ZoneOffset.UTC, now, l)));
-    }
-    events = list.toArray(new Event[0]);
-    Instant min = events[0].timestamp();
-    Instant max = min;
-    for (int i = 0; i < events.length; i++) {
-      events[i].seq(i);
-      min = events[i].timestamp().isBefore(min) ? events[i].timestamp() : min;
-      max = events[i].timestamp().isAfter(max) ? events[i].timestamp() : max;
-    }
-    passShift = Duration.between(min, max).plusSeconds(1);
+    Workload w = Workload.load(file, "phosor-bench/run-engine-bench.sh");
+    events = w.events();
+    passShift = w.passShift();
+    Instant now = Workload.NOW;
     List<Rule> rules = new ArrayList<>(builtinPack());
     rules.addAll(generated(generatedRules, 42));
     engine = new Engine(EngineConfig.DEFAULTS, Clock.fixed(now, ZoneOffset.UTC));
@@ -128,6 +113,37 @@ public class EngineBench {
           e.timestamp(e.timestamp().plus(passShift));
         }
       }
+    }
+  }
+
+  /**
+   * The parsed workload shared by the engine benchmarks: up to 200,000 lines parsed once, numbered, and the
+   * shift that moves a pass past the previous one's times.
+   */
+  record Workload(Event[] events, Duration passShift) {
+    /** The benchmarks' fixed "now". */
+    static final Instant NOW = Instant.parse("2024-11-22T00:00:00Z");
+
+    /** Parses {@code file}; names {@code script} (which generates it) when it is missing. */
+    static Workload load(String file, String script) throws IOException {
+      Path p = Path.of(file);
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalStateException("workload " + p.toAbsolutePath() + " is missing; run " + script);
+      }
+      EventParser parser = new EventParser(Clock.fixed(NOW, ZoneOffset.UTC));
+      List<Event> list = new ArrayList<>();
+      try (Stream<String> s = Files.lines(p, StandardCharsets.UTF_8)) {
+        s.limit(200_000).forEach(l -> list.add(parser.parseText("syslog", "10.0.0.1", ZoneOffset.UTC, NOW, l)));
+      }
+      Event[] events = list.toArray(new Event[0]);
+      Instant min = events[0].timestamp();
+      Instant max = min;
+      for (int i = 0; i < events.length; i++) {
+        events[i].seq(i);
+        min = events[i].timestamp().isBefore(min) ? events[i].timestamp() : min;
+        max = events[i].timestamp().isAfter(max) ? events[i].timestamp() : max;
+      }
+      return new Workload(events, Duration.between(min, max).plusSeconds(1));
     }
   }
 

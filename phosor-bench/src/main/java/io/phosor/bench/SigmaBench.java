@@ -6,7 +6,6 @@ import io.phosor.detect.Engine;
 import io.phosor.detect.EngineConfig;
 import io.phosor.detect.Rule;
 import io.phosor.event.Event;
-import io.phosor.parse.EventParser;
 import io.phosor.sigma.SigmaMapping;
 import io.phosor.sigma.SigmaRules;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -165,25 +163,9 @@ public class SigmaBench {
   @Setup(Level.Trial)
   public void setup() throws IOException {
     yaml = generate(rules, 42);
-    Path p = Path.of(file);
-    if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException("workload " + p.toAbsolutePath() + " is missing; run phosor-bench/run-sigma-bench.sh");
-    }
-    Instant now = Instant.parse("2024-11-22T00:00:00Z");
-    EventParser parser = new EventParser(Clock.fixed(now, ZoneOffset.UTC));
-    List<Event> list = new ArrayList<>();
-    try (Stream<String> s = Files.lines(p, StandardCharsets.UTF_8)) {
-      s.limit(200_000).forEach(l -> list.add(parser.parseText("syslog", "10.0.0.1", ZoneOffset.UTC, now, l)));
-    }
-    events = list.toArray(new Event[0]);
-    Instant min = events[0].timestamp();
-    Instant max = min;
-    for (int i = 0; i < events.length; i++) {
-      events[i].seq(i);
-      min = events[i].timestamp().isBefore(min) ? events[i].timestamp() : min;
-      max = events[i].timestamp().isAfter(max) ? events[i].timestamp() : max;
-    }
-    passShift = Duration.between(min, max).plusSeconds(1);
+    EngineBench.Workload w = EngineBench.Workload.load(file, "phosor-bench/run-sigma-bench.sh");
+    events = w.events();
+    passShift = w.passShift();
     engine = load(yaml);
     sink = a -> {
       alerts++;

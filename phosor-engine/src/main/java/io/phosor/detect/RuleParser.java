@@ -398,8 +398,8 @@ public final class RuleParser {
     return new Condition.Field(field, o, values, cs);
   }
 
-  /** Lower-case name with runs of other characters turned into single dashes. */
-  static String slug(String name) {
+  /** Lower-case name with runs of other characters turned into single dashes (the default rule id). */
+  public static String slug(String name) {
     StringBuilder b = new StringBuilder();
     boolean dash = false;
     for (char ch : name.toLowerCase(Locale.ROOT).toCharArray()) {

@@ -480,23 +480,7 @@ public final class SigmaRules {
     if (sigmaId != null && sigmaId.matches("[A-Za-z0-9._-]{1,128}")) {
       return sigmaId;
     }
-    return "sigma-" + slug(name != null ? name : display);
+    return "sigma-" + io.phosor.detect.RuleParser.slug(name != null ? name : display);
   }
 
-  static String slug(String name) {
-    StringBuilder b = new StringBuilder();
-    boolean dash = false;
-    for (char ch : name.toLowerCase(Locale.ROOT).toCharArray()) {
-      if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
-        if (dash && b.length() > 0) {
-          b.append('-');
-        }
-        b.append(ch);
-        dash = false;
-      } else {
-        dash = true;
-      }
-    }
-    return b.length() == 0 ? "rule" : b.toString();
-  }
 }
