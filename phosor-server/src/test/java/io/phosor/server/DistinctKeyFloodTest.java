@@ -40,7 +40,7 @@ class DistinctKeyFloodTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       }
       await().atMost(Duration.ofSeconds(120)).until(() -> metric(t, "phosor_detect_lag_events") == 0
-          && metric(t, "phosor_detect_evictions") > 0);
+          && metric(t, "phosor_detect_evictions") >= FLOOD - 100_000); // the gauge refreshes once a second
       double groups = metric(t, "phosor_detect_active_groups");
       assertThat(metric(t, "phosor_detect_evictions")).isGreaterThanOrEqualTo(FLOOD - 100_000);
       // every rule that groups these events holds at most the cap
