@@ -50,7 +50,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * thresholds and value counts on various fields with group_by, ordered and unordered correlations, and
  * a few new_value / time_of_day / absence rules. When the 200k events are used up they are replayed
  * with their times shifted past the previous pass (so windows keep sliding instead of every event
- * becoming late); the shift touches each event once per pass and is included in the measured time.
+ * becoming late); from the second pass on, each event is shifted just before it is processed (one touch of the
+ * event, not a separate sweep over all 200k), and the shift is included in the measured time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -69,6 +70,8 @@ public class EngineBench {
 
   private Event[] events;
   private int next;
+  /** Passes over the workload completed: from the second on, each event is shifted just before it is processed. */
+  private int pass;
   private Duration passShift;
   private Engine engine;
   private AlertSink sink;
@@ -106,12 +109,14 @@ public class EngineBench {
   @OperationsPerInvocation(BATCH)
   public void process() {
     for (int i = 0; i < BATCH; i++) {
-      engine.process(events[next], sink);
+      Event e = events[next];
+      if (pass > 0) {
+        e.timestamp(e.timestamp().plus(passShift));
+      }
+      engine.process(e, sink);
       if (++next == events.length) {
         next = 0;
-        for (Event e : events) {
-          e.timestamp(e.timestamp().plus(passShift));
-        }
+        pass++;
       }
     }
   }
