@@ -80,6 +80,13 @@ public final class ConfigLoader {
       v -> (int) longIn(v, 16, 16L << 20), "Events that may wait between the sources and the journal.");
   static final Setting<Long> SEGMENT = def("journal.segment_bytes", "PHOSOR_JOURNAL_SEGMENT_BYTES", "67108864",
       v -> longIn(v, 4096, 4L << 30), "Size at which the journal starts a new segment file.");
+  static final Setting<Duration> JOURNAL_RETENTION = def("journal.retention_hours", "PHOSOR_JOURNAL_RETENTION_HOURS",
+      "24", v -> Duration.ofHours(longIn(v, 0, 24L * 3650)),
+      "Hours journal segments are kept after every consumer (detection, indexing, file recovery, forwarders) is past "
+          + "them; a segment something still needs is never deleted.");
+  static final Setting<Long> JOURNAL_MAX_BYTES = def("journal.max_bytes", "PHOSOR_JOURNAL_MAX_BYTES", "10737418240",
+      v -> longIn(v, 0, Long.MAX_VALUE), "Beyond this size the oldest journal segments every consumer is past are "
+          + "deleted before their time (0 = no size limit).");
   static final Setting<Duration> SHUTDOWN = def("shutdown.timeout_seconds", "PHOSOR_SHUTDOWN_TIMEOUT_SECONDS", "20",
       v -> Duration.ofSeconds(longIn(v, 1, 3600)), "How long a graceful shutdown waits for queues to drain.");
 
@@ -392,6 +399,8 @@ public final class ConfigLoader {
         (Double) parsed.get(BURST.key()),
         (Integer) parsed.get(QUEUE.key()),
         (Long) parsed.get(SEGMENT.key()),
+        (Duration) parsed.get(JOURNAL_RETENTION.key()),
+        (Long) parsed.get(JOURNAL_MAX_BYTES.key()),
         (Duration) parsed.get(SHUTDOWN.key()),
         (Boolean) parsed.get(BUILTIN_RULES.key()),
         (Path) parsed.get(RULES_DIR.key()),

@@ -33,6 +33,8 @@ import java.util.Set;
  * @param rateLimitBurst extra events a source may send in a burst above its rate
  * @param queueCapacity events that may wait between the sources and the journal
  * @param journalSegmentBytes size at which the journal starts a new segment file
+ * @param journalRetention how long journal segments are kept once every consumer is past them
+ * @param journalMaxBytes beyond this size consumed journal segments are deleted early (0 = no limit)
  * @param shutdownTimeout how long a graceful shutdown waits for queues to drain
  * @param builtinRules whether the built-in detection rule pack is loaded
  * @param rulesDir directory of rule files, or null for {@code <data_dir>/rules}
@@ -79,6 +81,8 @@ public record PhosorConfig(
     double rateLimitBurst,
     int queueCapacity,
     long journalSegmentBytes,
+    Duration journalRetention,
+    long journalMaxBytes,
     Duration shutdownTimeout,
     boolean builtinRules,
     Path rulesDir,

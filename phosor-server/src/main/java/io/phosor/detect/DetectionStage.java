@@ -92,6 +92,8 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private long warmFrom = -1;
   /** The position last written to detect.position (-1: none yet). */
   private long savedPosition = -1;
+  /** The first journal event a restart would read (warm-up included), from the saved position; 1 before start. */
+  private volatile long journalFloor = 1;
   private long nextAdvance;
   private long nextSave;
   private int sinceTick;
@@ -182,6 +184,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       }
     }
     resumePosition();
+    journalFloor = (warmFrom >= 0 ? warmFrom : lastProcessed) + 1;
     if (positionFile != null && !Files.isRegularFile(positionFile)) {
       savePosition(); // a crash before the first periodic save resumes here, not at the journal's end then
     }
@@ -537,9 +540,18 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     try {
       writeAtomically(positionFile, pos.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       savedPosition = at;
+      journalFloor = (from >= 0 && from < at ? from : at) + 1;
     } catch (IOException e) {
       LOG.error("saving the detection position to {} failed: {}", positionFile, e.toString());
     }
+  }
+
+  /**
+   * The first journal event this stage would read after a restart (the events of its warm-up replay included),
+   * from its saved position: journal retention may delete what is before it.
+   */
+  public long journalFloor() {
+    return journalFloor;
   }
 
   /** Writes a temporary file, forces it, then renames it over {@code target}: readers see old or new, never half. */

@@ -418,6 +418,20 @@ final class Forwarder {
 
   // ---- streams -------------------------------------------------------------------------------------------------
 
+  /**
+   * The first journal event this destination would read after a restart (its saved cursor + 1; 1 until the cursor
+   * is loaded), or {@link Long#MAX_VALUE} when it does not forward events: journal retention may delete what is
+   * before it.
+   */
+  long journalFloor() {
+    for (Stream s : streams) {
+      if (s.kind == Kind.EVENTS) {
+        return s.cursorLoaded ? s.cursor + 1 : 1;
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
   /** What one poll read: the records to send and the id up to which the stream was read (filtered ones included). */
   record Batch(List<Item> items, long lastId) {}
 

@@ -103,6 +103,18 @@ public final class Forwarders implements EventSink, IncidentListener, AutoClosea
     }
   }
 
+  /**
+   * The first journal event some destination would read after a restart (the lowest saved cursor of those that
+   * forward events, + 1), or {@link Long#MAX_VALUE} when none does: journal retention may delete what is before it.
+   */
+  public long journalFloor() {
+    long floor = Long.MAX_VALUE;
+    for (Forwarder f : all) {
+      floor = Math.min(floor, f.journalFloor());
+    }
+    return floor;
+  }
+
   /** How many destinations there are. */
   public int size() {
     return all.size();

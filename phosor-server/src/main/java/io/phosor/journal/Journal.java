@@ -185,7 +185,8 @@ public final class Journal implements Closeable {
 
   /**
    * Reads every complete event with sequence number >= {@code fromSeq} in order, from the files on disk
-   * (safe while the writer appends: a partly written tail is not returned).
+   * (safe while the writer appends: a partly written tail is not returned). Events in segments that
+   * {@link JournalRetention} has deleted are no longer there: reading starts at the oldest one left.
    */
   public static void read(Path dir, long fromSeq, Consumer<Event> consumer) throws IOException {
     List<Path> segs = segments(dir);
@@ -195,7 +196,11 @@ public final class Journal implements Closeable {
       if (nextBase <= fromSeq) {
         continue;
       }
-      scan(segs.get(i), base, fromSeq, consumer);
+      try {
+        scan(segs.get(i), base, fromSeq, consumer);
+      } catch (java.nio.file.NoSuchFileException gone) {
+        // deleted by retention (JournalRetention) since it was listed: it held only events every consumer had
+      }
     }
   }
 

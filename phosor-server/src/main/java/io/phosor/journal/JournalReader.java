@@ -81,9 +81,19 @@ public final class JournalReader implements Closeable {
       }
     }
     if (seg == null) {
-      return false;
+      if (segs.isEmpty() || Journal.baseOf(segs.get(0)) <= nextSeq) {
+        return false;
+      }
+      // the events before the first segment were deleted by retention (JournalRetention): go on with what is left
+      seg = segs.get(0);
+      base = Journal.baseOf(seg);
+      nextSeq = base;
     }
-    channel = FileChannel.open(seg, StandardOpenOption.READ);
+    try {
+      channel = FileChannel.open(seg, StandardOpenOption.READ);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return false; // deleted by retention since it was listed: the next call lists again
+    }
     position = 0;
     long target = nextSeq;
     nextSeq = base;

@@ -290,6 +290,14 @@ public final class IndexStage implements EventSink, AutoCloseable {
     return Math.max(0, latestSeq - lastAdded);
   }
 
+  /**
+   * The first journal event the indexer would read after a restart (the index's durable position): journal
+   * retention may delete what is before it.
+   */
+  public long journalFloor() {
+    return index.resumeSeq();
+  }
+
   /** The id of the last event handed to the index. */
   public long lastAdded() {
     return lastAdded;

@@ -59,6 +59,7 @@ import io.phosor.ingest.http.HttpIngest;
 import io.phosor.ingest.syslog.SyslogServer;
 import io.phosor.intel.Intel;
 import io.phosor.journal.Journal;
+import io.phosor.journal.JournalRetention;
 import io.phosor.live.LiveFeed;
 import io.phosor.live.LiveSettings;
 import io.phosor.parse.EventParser;
@@ -118,6 +119,7 @@ public final class PhosorServer implements AutoCloseable {
   private final Intel intel;
   private final Response response;
   private final Forwarders forwarders;
+  private final JournalRetention retention;
   private int httpPort;
   private volatile boolean closed;
 
@@ -293,6 +295,15 @@ public final class PhosorServer implements AutoCloseable {
       SearchRoutes.registerDisabled(http.app());
       response.register(http.app(), mapper, null, incidents);
     }
+    // old journal segments go once every consumer that may read them back is durably past them (docs/storage.md)
+    this.retention = new JournalRetention(journal.dir(), new JournalRetention.Policy(config.journalRetention(),
+        config.journalMaxBytes()), registry, clock);
+    retention.hold("detection", () -> detection.journalFloor());
+    if (indexing != null) {
+      retention.hold("search index", indexing::journalFloor);
+    }
+    retention.hold("file tailing", files::journalFloor);
+    retention.hold("forwarding", forwarders::journalFloor);
     OpenApi.register(http.app(), mapper);
   }
 
@@ -403,6 +414,7 @@ public final class PhosorServer implements AutoCloseable {
       s.forwarders.start();
       s.pipeline.start();
       s.files.start();
+      s.retention.start();
       s.syslog.start();
       s.gelf.start();
       s.securityCounts.start();
@@ -466,6 +478,11 @@ public final class PhosorServer implements AutoCloseable {
   /** The bound syslog TLS port, or -1. */
   public int syslogTlsPort() {
     return syslog.tlsPort();
+  }
+
+  /** Journal retention (its consumers and a check on demand). */
+  public JournalRetention journalRetention() {
+    return retention;
   }
 
   /** The API token (management routes). */
@@ -564,6 +581,7 @@ public final class PhosorServer implements AutoCloseable {
     }
     closed = true;
     LOG.info("shutting down: stopping sources, draining {} queued events", pipeline.depth());
+    retention.close();
     try {
       syslog.close();
     } catch (RuntimeException e) {

@@ -111,6 +111,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void journalRetentionDefaultsAndBounds() {
+    PhosorConfig d = ConfigLoader.load(null, Map.of());
+    assertThat(d.journalRetention()).isEqualTo(java.time.Duration.ofHours(24));
+    assertThat(d.journalMaxBytes()).isEqualTo(10L << 30);
+    PhosorConfig c = ConfigLoader.load(null, Map.of("PHOSOR_JOURNAL_RETENTION_HOURS", "0", "PHOSOR_JOURNAL_MAX_BYTES", "0"));
+    assertThat(c.journalRetention()).isZero();
+    assertThat(c.journalMaxBytes()).isZero();
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("PHOSOR_JOURNAL_RETENTION_HOURS", "-1")))
+        .hasMessageContaining("PHOSOR_JOURNAL_RETENTION_HOURS");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("PHOSOR_JOURNAL_MAX_BYTES", "lots")))
+        .hasMessageContaining("PHOSOR_JOURNAL_MAX_BYTES");
+  }
+
+  @Test
   void allowedDirsMustBeAbsolute() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("PHOSOR_FILE_ALLOWED_DIRS", "/var/log,logs")))
         .hasMessageContaining("PHOSOR_FILE_ALLOWED_DIRS: 'logs' must be an absolute directory path");

@@ -68,6 +68,8 @@ public final class FileTailer implements AutoCloseable {
   private long drainedSeq;
   /** Journal sequence number saved with the positions (see {@link Positions}). */
   private long journalSeq;
+  /** The first journal event the start-up scan would read, from the saved positions (none needed: MAX_VALUE). */
+  private volatile long journalFloor = 1;
   private boolean dirty;
   private long polls;
   private long pollsSinceSave;
@@ -338,12 +340,21 @@ public final class FileTailer implements AutoCloseable {
     }
     try {
       positions.save(new Positions.State(journalSeq, entries));
+      journalFloor = entries.isEmpty() ? Long.MAX_VALUE : journalSeq + 1;
       dirty = false;
       pollsSinceSave = 0;
     } catch (IOException e) {
       dirty = true;
       LOG.error("cannot save file positions to {}: {}", positions.file(), e.toString());
     }
+  }
+
+  /**
+   * The first journal event the start-up scan would read to recover file positions, from the saved positions
+   * ({@link Long#MAX_VALUE} when no file is tailed): journal retention may delete what is before it.
+   */
+  public long journalFloor() {
+    return journalFloor;
   }
 
   /** Loads the positions file and brings it up to date with the journal; called with the lock held. */
