@@ -103,6 +103,10 @@ public final class OpenApi {
       op("DELETE", "/api/users/{username}", "users", Role.ADMIN, "Delete an account").status(204),
       op("POST", "/api/users/{username}/password", "users", Role.VIEWER,
           "Change a password (your own, with old_password; anyone's as admin)").with(Body.JSON).status(204),
+      op("GET", "/api/ingest-tokens", "users", Role.ADMIN, "List the stored ingest tokens (never the tokens)"),
+      op("POST", "/api/ingest-tokens", "users", Role.ADMIN, "Create an ingest token (name); the token is in the "
+          + "answer, once").with(Body.JSON).status(201),
+      op("DELETE", "/api/ingest-tokens/{name}", "users", Role.ADMIN, "Revoke a stored ingest token"),
       op("POST", "/api/webhook/{source}", "ingest", Role.INGEST, "Send events from a named source").with(Body.EVENTS),
       op("POST", "/api/ingest", "ingest", Role.INGEST, "Send events").with(Body.EVENTS),
       op("POST", "/services/collector", "hec", Role.INGEST, "Splunk HEC: events").with(Body.EVENTS).params(HEC),

@@ -44,6 +44,11 @@ public record Principal(String name, Role role, Kind kind) {
     return new Principal("console:" + user, Role.ADMIN, Kind.CONSOLE);
   }
 
+  /** A stored ingest token's principal ({@code POST /api/ingest-tokens}), named by the token's name. */
+  static Principal storedIngestToken(String name) {
+    return new Principal("ingest-token:" + name, Role.INGEST, Kind.INGEST_TOKEN);
+  }
+
   /** An ingest token's principal, named by the token's fingerprint. */
   static Principal ingestToken(String token) {
     return new Principal("ingest-token:" + TokenAuth.fingerprint(token), Role.INGEST, Kind.INGEST_TOKEN);

@@ -24,6 +24,8 @@ import io.phosor.auth.Authenticator;
 import io.phosor.auth.PasswordHasher;
 import io.phosor.auth.Secrets;
 import io.phosor.auth.TokenAuth;
+import io.phosor.auth.StoredIngestTokens;
+import io.phosor.auth.IngestTokenRoutes;
 import io.phosor.config.ConfigException;
 import io.phosor.config.PhosorConfig;
 import io.phosor.alert.AlertRoutes;
@@ -227,11 +229,13 @@ public final class PhosorServer implements AutoCloseable {
     }
     ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    TokenAuth machineTokens = new TokenAuth(ingestTokens, apiToken);
+    StoredIngestTokens storedTokens = new StoredIngestTokens(store.ingestTokens(), clock);
+    TokenAuth machineTokens = new TokenAuth(ingestTokens, apiToken, storedTokens);
     this.http = new HttpApi(new Authenticator(machineTokens, accessTokens, accounts, audit), audit,
         config.httpMaxBodyBytes(), mapper, config.corsOrigins());
     this.securityCounts = new SecurityCounts(stats, audit, clock);
     new AuthRoutes(mapper, accounts).register(http.app());
+    new IngestTokenRoutes(mapper, storedTokens, audit).register(http.app());
     new HttpIngest(mapper, pipeline, limiter, stats, clock, machineTokens, config.inputs().otlpMaxDecompressedBytes(),
         registry).register(http.app());
     this.health = new Health();
