@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -23,14 +22,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.phosor.config.InputsConfig;
+import io.phosor.ingest.net.Listeners;
 import io.phosor.ingest.net.SocketIngest;
 import io.phosor.ingest.net.StreamIngestHandler;
 import io.phosor.pipeline.Pipeline;
 import io.phosor.ratelimit.ReputationLimiter;
 import io.phosor.stats.SourceStats;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +121,8 @@ public final class GelfServer implements AutoCloseable {
         .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_BUFFER))
         .handler(handler);
-    Channel ch = bind(b.bind(config.gelfHost(), port), "UDP", port);
+    Channel ch = Listeners.bind(b.bind(config.gelfHost(), port), channels, "GELF UDP", config.gelfHost(), port,
+        "PHOSOR_GELF_HOST, PHOSOR_GELF_PORT", "PHOSOR_GELF_PORT");
     ch.eventLoop().scheduleAtFixedRate(handler::expire, EXPIRY_CHECK_MILLIS, EXPIRY_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
     int granted = ((DatagramChannel) ch).config().getReceiveBufferSize();
@@ -145,38 +144,18 @@ public final class GelfServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            if (metrics.activeConnections.incrementAndGet() > MAX_CONNECTIONS) {
-              metrics.activeConnections.decrementAndGet();
-              metrics.connectionsRejected.increment();
-              ch.close();
+            if (!Listeners.admit(ch, metrics.activeConnections, MAX_CONNECTIONS, metrics.connectionsRejected,
+                metrics.tcpOpened, channels)) {
               return;
             }
-            ch.closeFuture().addListener(f -> metrics.activeConnections.decrementAndGet());
-            metrics.tcpOpened.increment();
-            channels.add(ch);
             ch.pipeline().addLast("framer", new GelfFrameDecoder(maxFrame));
             ch.pipeline().addLast("ingest", new StreamIngestHandler(ingest, metrics.tcpOversized,
                 metrics.backpressurePauses, null, "GELF"));
           }
         });
-    Channel ch = bind(b.bind(config.gelfHost(), port), "TCP", port);
+    Channel ch = Listeners.bind(b.bind(config.gelfHost(), port), channels, "GELF TCP", config.gelfHost(), port,
+        "PHOSOR_GELF_HOST, PHOSOR_GELF_PORT", "PHOSOR_GELF_PORT");
     return ((InetSocketAddress) ch.localAddress()).getPort();
-  }
-
-  private Channel bind(ChannelFuture future, String name, int port) throws InterruptedException {
-    future.await();
-    if (!future.isSuccess()) {
-      Throwable cause = future.cause();
-      String msg = String.valueOf(cause.getMessage());
-      if (cause instanceof BindException || msg.contains("Address already in use")) {
-        throw new UncheckedIOException(new IOException("GELF " + name + " port " + port + " is already in use "
-            + "(PHOSOR_GELF_PORT)", cause));
-      }
-      throw new UncheckedIOException(new IOException("cannot listen for GELF " + name + " on " + config.gelfHost()
-          + ":" + port + ": " + msg + " (PHOSOR_GELF_HOST, PHOSOR_GELF_PORT)", cause));
-    }
-    channels.add(future.channel());
-    return future.channel();
   }
 
   /** The bound UDP port, or -1. */
@@ -192,17 +171,7 @@ public final class GelfServer implements AutoCloseable {
   /** Stops accepting: closes the sockets and connections; messages a paused connection still held are counted. */
   @Override
   public void close() {
-    channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-    for (EventLoopGroup g : new EventLoopGroup[] {boss, workers}) {
-      if (g != null) {
-        g.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
-      }
-    }
-    for (EventLoopGroup g : new EventLoopGroup[] {boss, workers}) {
-      if (g != null) {
-        g.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-      }
-    }
+    Listeners.shutdown(channels, boss, workers);
     int lost = ingest.dropBacklog();
     if (lost > 0) {
       metrics.tcpDroppedShutdown.increment(lost);

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -26,17 +25,15 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.phosor.config.PhosorConfig;
+import io.phosor.ingest.net.Listeners;
 import io.phosor.ingest.net.SocketIngest;
 import io.phosor.ingest.net.StreamIngestHandler;
 import io.phosor.pipeline.Pipeline;
 import io.phosor.ratelimit.ReputationLimiter;
 import io.phosor.stats.SourceStats;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +141,8 @@ public final class SyslogServer implements AutoCloseable {
         .option(ChannelOption.SO_RCVBUF, UDP_RECEIVE_BUFFER)
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(bufferSize))
         .handler(new SyslogDatagramHandler(ingest, metrics, config.syslogMaxFrameBytes()));
-    Channel ch = bind(b.bind(config.syslogHost(), port), "UDP", port, "PHOSOR_SYSLOG_PORT");
+    Channel ch = Listeners.bind(b.bind(config.syslogHost(), port), channels, "syslog UDP", config.syslogHost(), port,
+        "PHOSOR_SYSLOG_HOST, PHOSOR_SYSLOG_PORT", "PHOSOR_SYSLOG_PORT");
     int granted = ((DatagramChannel) ch).config().getReceiveBufferSize();
     if (granted < UDP_RECEIVE_BUFFER) {
       LOG.warn("syslog UDP receive buffer is {} bytes, {} were requested: bursts may be dropped; raise the limit "
@@ -167,15 +165,10 @@ public final class SyslogServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            if (metrics.activeConnections.incrementAndGet() > maxConnections) {
-              metrics.activeConnections.decrementAndGet();
-              metrics.connectionsRejected.increment();
-              ch.close();
+            if (!Listeners.admit(ch, metrics.activeConnections, maxConnections, metrics.connectionsRejected, opened,
+                channels)) {
               return;
             }
-            ch.closeFuture().addListener(f -> metrics.activeConnections.decrementAndGet());
-            opened.increment();
-            channels.add(ch);
             if (tls != null) {
               SslHandler ssl = tls.newHandler(ch.alloc());
               ch.pipeline().addLast("tls", ssl);
@@ -185,24 +178,9 @@ public final class SyslogServer implements AutoCloseable {
                 metrics.tlsHandshakeFailures, "syslog"));
           }
         });
-    Channel ch = bind(b.bind(config.syslogHost(), port), name, port, env);
+    Channel ch = Listeners.bind(b.bind(config.syslogHost(), port), channels, "syslog " + name, config.syslogHost(),
+        port, "PHOSOR_SYSLOG_HOST, " + env, env);
     return ((InetSocketAddress) ch.localAddress()).getPort();
-  }
-
-  private Channel bind(ChannelFuture future, String name, int port, String env) throws InterruptedException {
-    future.await();
-    if (!future.isSuccess()) {
-      Throwable cause = future.cause();
-      String msg = String.valueOf(cause.getMessage());
-      if (cause instanceof BindException || msg.contains("Address already in use")) {
-        throw new UncheckedIOException(new IOException("syslog " + name + " port " + port + " is already in use ("
-            + env + ")", cause));
-      }
-      throw new UncheckedIOException(new IOException("cannot listen for syslog " + name + " on "
-          + config.syslogHost() + ":" + port + ": " + msg + " (PHOSOR_SYSLOG_HOST, " + env + ")", cause));
-    }
-    channels.add(future.channel());
-    return future.channel();
   }
 
   /** The bound UDP port, or -1. */
@@ -223,17 +201,7 @@ public final class SyslogServer implements AutoCloseable {
   /** Stops accepting: closes the listening sockets and open connections. */
   @Override
   public void close() {
-    channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-    for (EventLoopGroup g : new EventLoopGroup[] {boss, workers}) {
-      if (g != null) {
-        g.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
-      }
-    }
-    for (EventLoopGroup g : new EventLoopGroup[] {boss, workers}) {
-      if (g != null) {
-        g.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-      }
-    }
+    Listeners.shutdown(channels, boss, workers);
     // Frames a paused connection still held when the event loops stopped: the pipeline never got them.
     int lost = ingest.dropBacklog();
     if (lost > 0) {
