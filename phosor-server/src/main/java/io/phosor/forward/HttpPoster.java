@@ -1,6 +1,6 @@
 package io.phosor.forward;
 
-import java.io.ByteArrayOutputStream;
+import io.phosor.httpclient.LimitedBody;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -9,14 +9,9 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
@@ -59,7 +54,7 @@ final class HttpPoster {
     if (authorization != null) {
       r.header("Authorization", authorization);
     }
-    CompletableFuture<HttpResponse<String>> f = client.sendAsync(r.build(), info -> new LimitedBody());
+    CompletableFuture<HttpResponse<String>> f = client.sendAsync(r.build(), info -> new LimitedBody(MAX_ANSWER));
     try {
       HttpResponse<String> resp = f.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
       return new Answer(resp.statusCode(), resp.body(), resp.headers().firstValue("Retry-After").orElse(null));
@@ -103,49 +98,6 @@ final class HttpPoster {
     return m.length() > 300 ? m.substring(0, 300) : m;
   }
 
-  /** Keeps at most {@link #MAX_ANSWER} bytes and then stops reading (a broken endpoint cannot fill memory). */
-  private static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final CompletableFuture<String> result = new CompletableFuture<>();
-    private Flow.Subscription subscription;
-
-    @Override
-    public CompletionStage<String> getBody() {
-      return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      for (ByteBuffer b : items) {
-        int take = Math.min(b.remaining(), MAX_ANSWER - out.size());
-        if (take > 0) {
-          byte[] chunk = new byte[take];
-          b.get(chunk);
-          out.write(chunk, 0, take);
-        }
-      }
-      if (out.size() >= MAX_ANSWER && !result.isDone()) {
-        subscription.cancel();
-        result.complete(out.toString(StandardCharsets.UTF_8));
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      result.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      result.complete(out.toString(StandardCharsets.UTF_8));
-    }
-  }
 
   /** The URL without user info, query or fragment: safe to show. */
   static String safe(URI u) {

@@ -3,6 +3,7 @@ package io.phosor.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.phosor.respond.ActionFailure;
+import io.phosor.httpclient.LimitedBody;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -10,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLHandshakeException;
@@ -236,57 +234,5 @@ final class Http {
   /** The text with every secret of this endpoint removed. */
   String scrub(String text) {
     return Text.scrub(text, secrets);
-  }
-
-  /**
-   * Keeps the first {@code max} bytes of a body and then stops reading (the connection is closed), so a hostile
-   * or broken endpoint cannot make Phosor buffer an endless answer.
-   */
-  private static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
-    private final int max;
-    private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    private final CompletableFuture<String> result = new CompletableFuture<>();
-    private Flow.Subscription subscription;
-
-    LimitedBody(int max) {
-      this.max = max;
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<String> getBody() {
-      return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      for (ByteBuffer b : items) {
-        int take = Math.min(b.remaining(), max - out.size());
-        if (take > 0) {
-          byte[] chunk = new byte[take];
-          b.get(chunk);
-          out.write(chunk, 0, take);
-        }
-      }
-      if (out.size() >= max && !result.isDone()) {
-        subscription.cancel();
-        result.complete(out.toString(StandardCharsets.UTF_8));
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      result.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      result.complete(out.toString(StandardCharsets.UTF_8));
-    }
   }
 }
