@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "phosor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Phosor: real-time log correlation and SOC automation.",
     subcommands = {ServeCommand.class, ConfigCommand.class, JournalCommand.class, LoadCommand.class, ReplayCommand.class,
-        RulesCommand.class, UserCommand.class, AuditCommand.class, KeygenCommand.class, KeysCommand.class,
+        RulesCommand.class, UserCommand.class, IngestTokenCommand.class, AuditCommand.class, KeygenCommand.class, KeysCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

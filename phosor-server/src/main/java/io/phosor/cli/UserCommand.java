@@ -7,24 +7,15 @@ import io.phosor.auth.AuthSettings;
 import io.phosor.auth.PasswordHasher;
 import io.phosor.auth.Principal;
 import io.phosor.auth.Role;
-import io.phosor.config.ConfigException;
-import io.phosor.config.ConfigLoader;
-import io.phosor.config.DotEnv;
-import io.phosor.config.PhosorConfig;
 import io.phosor.store.Store;
-import io.phosor.store.StoreException;
-import io.phosor.store.StoreSettings;
 import io.phosor.store.StoredUser;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,37 +28,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage user accounts (in the configured database).",
     subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.ListUsers.class})
 final class UserCommand {
-  /** The store and how to reach it, shared by the subcommands. */
-  abstract static class Base implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: ./phosor.yml when present).")
-    Path config;
-
+  /** An account command: works on the accounts in the configured database. */
+  abstract static class Base extends StoreCommand {
     @Override
-    public final Integer call() {
-      quietStoreLogs();
-      PhosorConfig cfg;
-      try {
-        if (config != null && !Files.isRegularFile(config)) {
-          throw new ConfigException("invalid configuration: --config: file '" + config + "' does not exist");
-        }
-        cfg = ConfigLoader.load(config, DotEnv.inWorkingDirectory(), System.getenv());
-      } catch (ConfigException e) {
-        System.err.println("phosor: " + e.getMessage());
-        return 2;
-      }
-      String url = cfg.databaseUrl().isEmpty() ? null : cfg.databaseUrl();
-      // Two connections: enough for one command, and polite to a running server's database.
-      try (Store store = Store.open(StoreSettings.of(url, cfg.dataDir()).withPoolSize(2), Clock.systemUTC())) {
-        // The audit log is the server's; changes from the console are recorded when it offers a writer here.
-        Accounts accounts = new Accounts(store.users(), new PasswordHasher(), null, Audit.NONE, Clock.systemUTC());
-        return run(accounts);
-      } catch (StoreException | IllegalArgumentException | SecurityException e) {
-        System.err.println("phosor: " + e.getMessage());
-        return 1;
-      } catch (IOException e) {
-        System.err.println("phosor: cannot read the password: " + e.getMessage());
-        return 1;
-      }
+    final int run(Store store) throws IOException {
+      // The audit log is the server's; changes from the console are recorded when it offers a writer here.
+      return run(new Accounts(store.users(), new PasswordHasher(), null, Audit.NONE, Clock.systemUTC()));
     }
 
     abstract int run(Accounts accounts) throws IOException;
