@@ -86,11 +86,8 @@ public final class SecurityCounts implements AutoCloseable {
     if (timer != null) {
       return;
     }
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "phosor-audit-counts");
-      t.setDaemon(true);
-      return t;
-    });
+    timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("phosor-audit-counts").daemon().factory());
     long ms = PERIOD.toMillis();
     timer.scheduleAtFixedRate(() -> {
       try {

@@ -285,11 +285,8 @@ final class IndicatorFiles implements AutoCloseable {
   void start() {
     scan();
     nextPoll = clock.millis() + interval.toMillis();
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "phosor-intel-files");
-      t.setDaemon(true);
-      return t;
-    });
+    timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("phosor-intel-files").daemon().factory());
     timer.scheduleWithFixedDelay(() -> {
       try {
         poll();

@@ -108,11 +108,8 @@ public final class JournalRetention implements AutoCloseable {
     if (timer != null) {
       return;
     }
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "phosor-journal-retention");
-      t.setDaemon(true);
-      return t;
-    });
+    timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("phosor-journal-retention").daemon().factory());
     timer.scheduleWithFixedDelay(() -> {
       try {
         run();

@@ -101,11 +101,8 @@ public final class LiveFeed implements EventSink, AutoCloseable {
   private final Counter slowDisconnects;
   private final MeterRegistry registry;
   private final ConcurrentHashMap<String, Counter> refused = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "phosor-live");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("phosor-live").daemon().factory());
   private volatile long nextStats;
   private volatile boolean closed;
 

@@ -64,11 +64,8 @@ public final class LoadTool {
     ScheduledExecutorService ticker = null;
     Tally tally = new Tally();
     if (progressEvery != null) {
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "phosor-load-progress");
-        t.setDaemon(true);
-        return t;
-      });
+      ticker = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("phosor-load-progress").daemon().factory());
       long start = System.nanoTime();
       long[] lastSent = {0};
       long every = progressEvery.toMillis();

@@ -179,11 +179,8 @@ final class BlockService implements AutoCloseable {
     if (sweeper != null) {
       return;
     }
-    sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "phosor-blocklist-sweep");
-      t.setDaemon(true);
-      return t;
-    });
+    sweeper = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("phosor-blocklist-sweep").daemon().factory());
     sweeper.scheduleWithFixedDelay(() -> {
       try {
         sweep();

@@ -102,11 +102,8 @@ public final class FileTailer implements AutoCloseable {
       restore();
       save();
     }
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "phosor-file-tailer");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().name("phosor-file-tailer").daemon().factory());
     scheduler.execute(this::pollAndReschedule);
   }
 
