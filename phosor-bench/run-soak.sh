@@ -2,7 +2,8 @@
 # Soak test: a real `./phosor serve` on a fresh data directory and free ports, `./phosor load` at a fixed
 # rate for a number of minutes with latency markers, and every SOAK_INTERVAL seconds a sample of the
 # server's heap, resident memory, open file handles and threads and of the load tool's marker latency
-# (event-to-alert, per interval). Writes a CSV and prints a summary: the first against the last part of
+# (event-to-alert, per interval), and twice (after the first part and at the end) the old generation right
+# after a forced full GC (jcmd GC.run: the live heap). Writes a CSV and prints a summary: the first against the last part of
 # the run (5 minutes each, or a third of a shorter run), flat or growing.
 #
 #   phosor-bench/run-soak.sh [minutes] [rate]      defaults: 30 minutes at 1000 events/s
@@ -100,6 +101,21 @@ heap() {
     END { printf "%.1f,%.1f", used / 1048576, old / 1048576 }'
 }
 
+# the old generation right after a full collection (jcmd GC.run): what is really live. Taken twice (after the
+# first window and at the end), since each one pauses the server once.
+. "$root/bin/find-jdk.sh"
+phosor_find_jdk >/dev/null 2>&1 || true
+live_heap() {
+  if [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/jcmd" "$server_pid" GC.run >/dev/null 2>&1; then
+    sleep 2
+    heap | cut -d, -f2
+  else
+    echo "n/a"
+  fi
+}
+live_first=""
+window_s=$((minutes * 60 >= 900 ? 300 : minutes * 20))
+
 echo "elapsed_s,heap_used_mb,heap_old_gen_mb,rss_mb,open_fds,threads,events_sent,interval_rate,markers_received,interval_p50_ms,interval_p99_ms,interval_max_ms" >"$csv"
 start=$(date +%s)
 while kill -0 "$load_pid" 2>/dev/null; do
@@ -116,7 +132,13 @@ while kill -0 "$load_pid" 2>/dev/null; do
   line="$now,$(heap),$rss,$fds,$threads,${prog:-,,,,,}"
   echo "$line" >>"$csv"
   echo "soak: $line"
+  if [ -z "$live_first" ] && [ "$now" -ge "$window_s" ]; then
+    live_first=$(live_heap)
+    echo "soak: live heap (old generation after a full GC) at ${now} s: $live_first MB"
+  fi
 done
+live_last=$(live_heap)
+echo "soak: live heap (old generation after a full GC) at the end: $live_last MB"
 wait "$load_pid" || echo "soak: the load tool exited with $? (see $out/load-report.txt)" >&2
 load_pid=""
 
@@ -143,4 +165,8 @@ awk -F, -v window=$((minutes * 60 >= 900 ? 300 : minutes * 20)) -v total=$((minu
     if (q1 > 0 && q2 > 0)
       printf "  marker p99       %8.1f ms -> %8.1f ms  %s\n", p1 / q1, p2 / q2, verdict(p1 / q1, p2 / q2, 20)
   }' "$csv" | tee "$out/summary.txt"
+awk -v a="${live_first:-n/a}" -v b="$live_last" 'BEGIN {
+  if (a == "n/a" || b == "n/a") { print "  live heap        (not measured: no jcmd)"; exit }
+  printf "  live heap        %8.1f MB -> %8.1f MB  %s (old generation after a full GC, after the first window and at the end)\n",
+    a, b, (b <= a * 1.10 + 8) ? "flat" : "growing" }' | tee -a "$out/summary.txt"
 echo "samples: $csv"
