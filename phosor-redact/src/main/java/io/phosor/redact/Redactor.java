@@ -123,8 +123,7 @@ public final class Redactor {
     String original = event.original();
     boolean clean = original == null || original.isEmpty() || !scanner.maybe(original);
     List<Finding> found = clean ? List.of() : scanner.scanFull(original);
-    Map<String, Object> fields = event.mutableFields();
-    if (found.isEmpty() && !fieldsNeedRedaction(fields, clean ? original : null)) {
+    if (found.isEmpty() && !fieldsNeedRedaction(event, clean ? original : null, keyTable)) {
       return Map.of(); // the common case: nothing to change, nothing allocated
     }
     Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
@@ -134,11 +133,11 @@ public final class Redactor {
     // The parsed fields mostly repeat parts of the original text (message, user, ...): one secret
     // must count once per event, so per kind the event's count is the larger of the two tallies.
     Map<PiiType, Integer> inFields = new EnumMap<>(PiiType.class);
-    for (Map.Entry<String, Object> e : fields.entrySet()) {
-      Object v = e.getValue();
-      Object r = value(e.getKey(), v, inFields, 0);
+    for (int i = 0, n = event.fieldCount(); i < n; i++) {
+      Object v = event.fieldValue(i);
+      Object r = value(event.fieldName(i), v, inFields, 0);
       if (r != v) {
-        e.setValue(r);
+        event.fieldValue(i, r);
       }
     }
     inFields.forEach((type, n) -> counts.merge(type, n, Math::max));
@@ -150,11 +149,12 @@ public final class Redactor {
 
   /**
    * Whether {@link #value} would change any of the fields: the same decisions, without counting or copying,
-   * so that an event without secrets costs no allocation. Must stay in step with {@link #value}.
+   * so that an event without secrets costs no allocation. Must stay in step with {@link #value}. The fields
+   * are walked by position (no iterator), and {@code keys} is read once per event.
    */
-  private boolean fieldsNeedRedaction(Map<String, Object> fields, String cleanText) {
-    for (Map.Entry<String, Object> e : fields.entrySet()) {
-      if (needsRedaction(e.getKey(), e.getValue(), cleanText, 0)) {
+  private boolean fieldsNeedRedaction(Event event, String cleanText, KeyTable keys) {
+    for (int i = 0, n = event.fieldCount(); i < n; i++) {
+      if (needsRedaction(event.fieldName(i), event.fieldValue(i), cleanText, keys, 0)) {
         return true;
       }
     }
@@ -166,16 +166,16 @@ public final class Redactor {
    * string that occurs in it, not right after a letter, is cleared too (see {@link Prefilter#maybe} on
    * substrings), which saves the scan of a message or user agent that repeats part of the original text.
    */
-  private boolean needsRedaction(String key, Object v, String cleanText, int depth) {
+  private boolean needsRedaction(String key, Object v, String cleanText, KeyTable keys, int depth) {
     if (v instanceof String s) {
-      if (passwords && key != null && !s.isEmpty() && secretKey(key) && !isToken(s)) {
+      if (passwords && key != null && !s.isEmpty() && secretKey(key, keys) && !isToken(s)) {
         return true;
       }
       if (cleanText != null && s.length() >= MIN_SUBSTRING_SKIP && clearedWithin(cleanText, s)) {
         return false;
       }
       if (s.length() <= MAX_REMEMBERED) {
-        return !clearedShort(s) && !find(s).isEmpty();
+        return !clearedShort(s, cleanText) && !find(s).isEmpty();
       }
       return !find(s).isEmpty();
     }
@@ -187,7 +187,7 @@ public final class Redactor {
         return true;
       }
       for (Object item : list) {
-        if (needsRedaction(key, item, cleanText, depth + 1)) {
+        if (needsRedaction(key, item, cleanText, keys, depth + 1)) {
           return true;
         }
       }
@@ -198,7 +198,7 @@ public final class Redactor {
         return true;
       }
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (needsRedaction(e.getKey() instanceof String k ? k : null, e.getValue(), cleanText, depth + 1)) {
+        if (needsRedaction(e.getKey() instanceof String k ? k : null, e.getValue(), cleanText, keys, depth + 1)) {
           return true;
         }
       }
@@ -212,16 +212,25 @@ public final class Redactor {
    * host and program names, methods, facility and severity names repeat from event to event. The memory is
    * a fixed table of strings the prefilter cleared (a pure function of the string for this redactor), one
    * per slot by hash, written without a lock: a reader sees null, an older or a newer cleared string, and
-   * only an equal one counts. Nothing is allocated.
+   * only an equal one counts. A value that is not remembered but occurs in {@code cleanText} (when not null,
+   * a text the prefilter cleared) is cleared by {@link #clearedWithin} and not remembered: those are mostly
+   * per-event values (addresses, ports, paths) that would only push the repeating ones out. Nothing is
+   * allocated.
    */
-  private boolean clearedShort(String s) {
+  private boolean clearedShort(String s, String cleanText) {
     int h = s.hashCode();
     int slot = (h ^ (h >>> 16)) & (REMEMBERED_SLOTS - 1);
     String known = remembered[slot];
     if (known != null && known.equals(s)) {
       return true;
     }
-    if (s.isEmpty() || scanner.maybe(s)) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    if (cleanText != null && clearedWithin(cleanText, s)) {
+      return true;
+    }
+    if (scanner.maybe(s)) {
       return false;
     }
     remembered[slot] = s;
@@ -322,7 +331,12 @@ public final class Redactor {
    * no lock and no collisions to evict each other.
    */
   private boolean secretKey(String key) {
-    int found = keyTable.lookup(key);
+    return secretKey(key, keyTable);
+  }
+
+  /** {@link #secretKey(String)} with the table read once by the caller (a stale table only costs a miss). */
+  private boolean secretKey(String key, KeyTable table) {
+    int found = table.lookup(key);
     if (found >= 0) {
       return found == 1;
     }
