@@ -193,6 +193,28 @@ final class FieldMap extends AbstractMap<String, Object> {
 
   @Override
   public Object put(String key, Object value) {
+    int h = hash(key);
+    String[] ks = keys;
+    byte[] small = smallIndex;
+    if (small != null && size < ks.length) {
+      // the common case of a parser filling a new event: one probe finds the key or the free slot for it
+      int mask = small.length - 1;
+      int slot = mix(h) & mask;
+      for (int p; (p = small[slot] & 0xFF) != 0; slot = (slot + 1) & mask) {
+        if (matches(ks[p - 1], key, h)) {
+          Object old = values[p - 1];
+          values[p - 1] = value;
+          return old;
+        }
+      }
+      int n = size;
+      ks[n] = key;
+      values[n] = value;
+      size = n + 1;
+      modCount++;
+      small[slot] = (byte) (n + 1);
+      return null;
+    }
     int i = indexOf(key);
     if (i >= 0) {
       Object old = values[i];

@@ -135,7 +135,7 @@ final class WebAccessParser {
     } else if (!dashOrEmpty(s, reqStart, reqEnd)) {
       Put.field(e, Fields.URL_ORIGINAL, s.substring(reqStart, reqEnd));
     }
-    Put.field(e, Fields.HTTP_STATUS, status);
+    Put.field(e, Fields.HTTP_STATUS, Put.integer(status));
     if (bytes >= 0) {
       Put.field(e, Fields.HTTP_BYTES, bytes);
     }

@@ -212,22 +212,29 @@ public final class Redactor {
    * host and program names, methods, facility and severity names repeat from event to event. The memory is
    * a fixed table of strings the prefilter cleared (a pure function of the string for this redactor), one
    * per slot by hash, written without a lock: a reader sees null, an older or a newer cleared string, and
-   * only an equal one counts. A value that is not remembered but occurs in {@code cleanText} (when not null,
-   * a text the prefilter cleared) is cleared by {@link #clearedWithin} and not remembered: those are mostly
-   * per-event values (addresses, ports, paths) that would only push the repeating ones out. Nothing is
-   * allocated.
+   * only an equal one counts. The order of the tests is by cost: the same instance (a constant) first, then
+   * {@link #clearedWithin} when the value occurs in {@code cleanText} (when not null, a text the prefilter
+   * cleared: the event's original text, which parsed values are mostly cut from, and whose chars are in
+   * cache), then an equal remembered string, then the prefilter (and the value is remembered). Values
+   * cleared within the text are not remembered: most of them are per-event (addresses, pids, paths) and each
+   * store into the shared table costs a GC write barrier. Nothing is allocated.
    */
   private boolean clearedShort(String s, String cleanText) {
     int h = s.hashCode();
     int slot = (h ^ (h >>> 16)) & (REMEMBERED_SLOTS - 1);
     String known = remembered[slot];
-    if (known != null && known.equals(s)) {
-      return true;
+    if (known == s) {
+      return true; // the parsers' constants (facility and severity names, event types, ...)
     }
     if (s.isEmpty()) {
       return false;
     }
+    // a value cut from the original text: its chars and the text's are in cache, a remembered equal string's
+    // chars most likely are not
     if (cleanText != null && clearedWithin(cleanText, s)) {
+      return true;
+    }
+    if (known != null && known.equals(s)) {
       return true;
     }
     if (scanner.maybe(s)) {
@@ -237,16 +244,32 @@ public final class Redactor {
     return true;
   }
 
-  /** {@code s} occurs in {@code cleared} at an index that is 0 or follows a char that is not an ASCII letter. */
+  /**
+   * {@code s} occurs in {@code cleared} at an index that is 0 or follows a char that is not an ASCII letter.
+   * Two places are compared before the search: the very end of {@code cleared} (where a syslog MSG is cut
+   * from) and the end but one (a quoted last field, such as an access log's user agent).
+   */
   static boolean clearedWithin(String cleared, String s) {
-    int k = cleared.indexOf(s);
-    if (k < 0) {
-      return false;
+    int n = cleared.length();
+    int len = s.length();
+    if (len >= MIN_SUBSTRING_SKIP) {
+      if (len <= n && cleared.startsWith(s, n - len) && notAfterLetter(cleared, n - len)) {
+        return true;
+      }
+      if (len < n && cleared.startsWith(s, n - 1 - len) && notAfterLetter(cleared, n - 1 - len)) {
+        return true;
+      }
     }
+    int k = cleared.indexOf(s);
+    return k >= 0 && notAfterLetter(cleared, k);
+  }
+
+  /** {@code k} is 0 or the char before it is not an ASCII letter. */
+  private static boolean notAfterLetter(String text, int k) {
     if (k == 0) {
       return true;
     }
-    char before = cleared.charAt(k - 1);
+    char before = text.charAt(k - 1);
     return !((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z'));
   }
 
