@@ -14,11 +14,15 @@ import java.util.function.BiFunction;
 
 /**
  * The field storage of an {@link Event}: a compact insertion-ordered map from String to Object in parallel
- * arrays ({@code keys}, {@code values} and the keys' hash codes, which String caches), with a small
- * open-addressing index of positions by hash (linear probing, load factor at most 1/2) that is probed by
- * hash code and then compares the keys by reference first (most keys are the interned constants of
- * {@link Fields}) and by {@code equals} only when that fails. No entry object is allocated per field, a put
- * of a new key costs one probe instead of a scan, and iteration is a walk over the arrays.
+ * arrays ({@code keys} and {@code values}), with a small open-addressing index of positions by the keys' hash
+ * codes (which String caches; linear probing, load factor at most 1/2) that compares the keys by reference
+ * first (most keys are the interned constants of {@link Fields}) and by {@code equals} only when that fails.
+ * No entry object is allocated per field, a put of a new key costs one probe instead of a scan, and
+ * iteration is a walk over the arrays.
+ *
+ * <p>Every parsed event allocates one of these, so its size matters: up to {@link #BYTE_INDEX_MAX} entries
+ * the index is a {@code byte[]} of positions (80 bytes for the initial 32 entries, where an {@code int[]}
+ * takes 272), and the hash codes are read from the keys rather than kept in an array of their own.
  *
  * <p>Null keys and null values are allowed, as in {@link java.util.LinkedHashMap}. Removal keeps the order
  * of the other entries. Iteration is in insertion order; a key put again keeps its place. Not thread-safe.
@@ -26,17 +30,23 @@ import java.util.function.BiFunction;
 final class FieldMap extends AbstractMap<String, Object> {
   /** Initial capacity: a parsed web access event has 26 fields, 27 once redacted. */
   static final int INITIAL_CAPACITY = 32;
+  /**
+   * Largest capacity whose index is a {@code byte[]}: it holds {@code position + 1} unsigned, so positions
+   * up to 254; capacities double from {@link #INITIAL_CAPACITY}, so 128 is the last one that fits.
+   */
+  static final int BYTE_INDEX_MAX = 128;
 
   private String[] keys;
   private Object[] values;
-  private int[] hashes;
   private int size;
   /** Structural changes (puts of new keys, removals), for fail-fast iteration. */
   private int modCount;
   /**
-   * Open-addressing table (linear probing) of {@code position + 1} by hash, 0 = empty, twice the capacity
-   * of the arrays.
+   * Open-addressing table (linear probing) of {@code position + 1} by hash (unsigned), 0 = empty, twice the
+   * capacity of the arrays, while the capacity is at most {@link #BYTE_INDEX_MAX}; else null.
    */
+  private byte[] smallIndex;
+  /** The same table as {@link #smallIndex} for larger capacities; null while {@link #smallIndex} is used. */
   private int[] index;
 
   FieldMap() {
@@ -47,35 +57,60 @@ final class FieldMap extends AbstractMap<String, Object> {
     int c = Math.max(4, capacity);
     keys = new String[c];
     values = new Object[c];
-    hashes = new int[c];
-    index = new int[c * 2];
+    newIndex(c);
+  }
+
+  /** A new, empty index for {@code capacity} entries. */
+  private void newIndex(int capacity) {
+    if (capacity <= BYTE_INDEX_MAX) {
+      smallIndex = new byte[capacity * 2];
+      index = null;
+    } else {
+      smallIndex = null;
+      index = new int[capacity * 2];
+    }
   }
 
   private static int hash(Object key) {
     return key == null ? 0 : key.hashCode();
   }
 
-  /** Position of {@code key}, or -1: one probe of {@link #index} in the common case. */
+  /** Position of {@code key}, or -1: one probe of the index in the common case. */
   private int indexOf(Object key) {
     int h = hash(key);
+    String[] ks = keys;
+    byte[] small = smallIndex;
+    if (small != null) {
+      int mask = small.length - 1;
+      for (int slot = mix(h) & mask; ; slot = (slot + 1) & mask) {
+        int p = small[slot] & 0xFF;
+        if (p == 0) {
+          return -1;
+        }
+        if (matches(ks[p - 1], key, h)) {
+          return p - 1;
+        }
+      }
+    }
     int[] t = index;
     int mask = t.length - 1;
-    int[] hs = hashes;
-    String[] ks = keys;
     for (int slot = mix(h) & mask; ; slot = (slot + 1) & mask) {
       int p = t[slot];
       if (p == 0) {
         return -1;
       }
-      int i = p - 1;
-      if (hs[i] == h) {
-        // the reference comparison settles it for the interned constants of Fields, equals for the rest
-        String k = ks[i];
-        if (k == key || (key != null && key.equals(k))) {
-          return i;
-        }
+      if (matches(ks[p - 1], key, h)) {
+        return p - 1;
       }
     }
+  }
+
+  /**
+   * The reference comparison settles it for the interned constants of Fields; then the hash (cached in the
+   * String) and equals for the rest.
+   */
+  private static boolean matches(String k, Object key, int h) {
+    return k == key || (key != null && k != null && k.hashCode() == h && key.equals(k));
   }
 
   private static int mix(int h) {
@@ -83,11 +118,13 @@ final class FieldMap extends AbstractMap<String, Object> {
     return x ^ (x >>> 16);
   }
 
-  /** Rebuilds {@link #index} at twice the capacity of the arrays (a load factor of at most 1/2). */
+  /** Rebuilds the index at twice the capacity of the arrays (a load factor of at most 1/2). */
   private void rebuildIndex() {
-    int cap = keys.length * 2;
-    if (index.length != cap) {
-      index = new int[cap];
+    int cap = keys.length;
+    if (cap <= BYTE_INDEX_MAX ? smallIndex == null || smallIndex.length != cap * 2 : index == null || index.length != cap * 2) {
+      newIndex(cap);
+    } else if (smallIndex != null) {
+      Arrays.fill(smallIndex, (byte) 0);
     } else {
       Arrays.fill(index, 0);
     }
@@ -97,9 +134,20 @@ final class FieldMap extends AbstractMap<String, Object> {
   }
 
   private void indexInsert(int i) {
+    int h = hash(keys[i]);
+    byte[] small = smallIndex;
+    if (small != null) {
+      int mask = small.length - 1;
+      int slot = mix(h) & mask;
+      while (small[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      small[slot] = (byte) (i + 1);
+      return;
+    }
     int[] t = index;
     int mask = t.length - 1;
-    int slot = mix(hashes[i]) & mask;
+    int slot = mix(h) & mask;
     while (t[slot] != 0) {
       slot = (slot + 1) & mask;
     }
@@ -145,6 +193,28 @@ final class FieldMap extends AbstractMap<String, Object> {
 
   @Override
   public Object put(String key, Object value) {
+    int h = hash(key);
+    String[] ks = keys;
+    byte[] small = smallIndex;
+    if (small != null && size < ks.length) {
+      // the common case of a parser filling a new event: one probe finds the key or the free slot for it
+      int mask = small.length - 1;
+      int slot = mix(h) & mask;
+      for (int p; (p = small[slot] & 0xFF) != 0; slot = (slot + 1) & mask) {
+        if (matches(ks[p - 1], key, h)) {
+          Object old = values[p - 1];
+          values[p - 1] = value;
+          return old;
+        }
+      }
+      int n = size;
+      ks[n] = key;
+      values[n] = value;
+      size = n + 1;
+      modCount++;
+      small[slot] = (byte) (n + 1);
+      return null;
+    }
     int i = indexOf(key);
     if (i >= 0) {
       Object old = values[i];
@@ -175,18 +245,18 @@ final class FieldMap extends AbstractMap<String, Object> {
       int c = n * 2;
       keys = Arrays.copyOf(keys, c);
       values = Arrays.copyOf(values, c);
-      hashes = Arrays.copyOf(hashes, c);
+      keys[n] = key;
+      values[n] = value;
+      size = n + 1;
+      modCount++;
+      rebuildIndex();
+      return;
     }
     keys[n] = key;
     values[n] = value;
-    hashes[n] = hash(key);
     size = n + 1;
     modCount++;
-    if (index.length < keys.length * 2) {
-      rebuildIndex();
-    } else {
-      indexInsert(n);
-    }
+    indexInsert(n);
   }
 
   @Override
@@ -205,7 +275,6 @@ final class FieldMap extends AbstractMap<String, Object> {
     if (tail > 0) {
       System.arraycopy(keys, i + 1, keys, i, tail);
       System.arraycopy(values, i + 1, values, i, tail);
-      System.arraycopy(hashes, i + 1, hashes, i, tail);
     }
     size--;
     keys[size] = null;
@@ -221,8 +290,26 @@ final class FieldMap extends AbstractMap<String, Object> {
       Arrays.fill(values, 0, size, null);
       size = 0;
       modCount++;
-      Arrays.fill(index, 0);
+      rebuildIndex();
     }
+  }
+
+  /** The key at {@code position} (0 = the first inserted), for {@link Event}'s positional access. */
+  String keyAt(int position) {
+    Objects.checkIndex(position, size);
+    return keys[position];
+  }
+
+  /** The value at {@code position}. */
+  Object valueAt(int position) {
+    Objects.checkIndex(position, size);
+    return values[position];
+  }
+
+  /** Replaces the value at {@code position}; the key and the order stay (not a structural change). */
+  void setValueAt(int position, Object value) {
+    Objects.checkIndex(position, size);
+    values[position] = value;
   }
 
   @Override

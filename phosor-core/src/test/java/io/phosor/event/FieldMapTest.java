@@ -42,6 +42,36 @@ class FieldMapTest {
   }
 
   @Test
+  void eventFieldsCanBeWalkedAndReplacedByPosition() {
+    Event e = new Event("syslog", null, Instant.parse("2026-01-01T00:00:00Z"), "x");
+    e.put(Fields.HOST_NAME, "srv1");
+    e.put(Fields.USER_NAME, "root");
+    e.put(Fields.HOST_NAME, "srv2");
+    assertThat(e.fieldCount()).isEqualTo(2);
+    assertThat(e.fieldName(0)).isEqualTo(Fields.HOST_NAME);
+    assertThat(e.fieldValue(0)).isEqualTo("srv2");
+    assertThat(e.fieldName(1)).isEqualTo(Fields.USER_NAME);
+    e.fieldValue(1, "[REDACTED]");
+    assertThat(e.fields()).containsExactly(Map.entry(Fields.HOST_NAME, "srv2"), Map.entry(Fields.USER_NAME, "[REDACTED]"));
+    assertThatThrownBy(() -> e.fieldValue(2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> e.fieldValue(0, null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void growsPastTheByteIndexAndKeepsEveryKey() {
+    FieldMap m = new FieldMap();
+    for (int i = 0; i < 300; i++) {
+      m.put("k" + i, i);
+    }
+    for (int i = 0; i < 300; i++) {
+      assertThat(m.get("k" + i)).isEqualTo(i);
+    }
+    assertThat(m.remove("k0")).isEqualTo(0);
+    assertThat(m.get("k299")).isEqualTo(299);
+    assertThat(m).hasSize(299);
+  }
+
+  @Test
   void keysWithTheSameHashCode() {
     FieldMap m = new FieldMap();
     assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());

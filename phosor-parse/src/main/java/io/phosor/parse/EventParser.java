@@ -333,7 +333,7 @@ public final class EventParser {
   private static void putPriority(Event e, int pri) {
     int sev = pri & 7;
     int fac = pri >> 3;
-    Put.field(e, Fields.SYSLOG_PRIORITY, pri);
+    Put.field(e, Fields.SYSLOG_PRIORITY, Put.integer(pri));
     Put.field(e, Fields.SYSLOG_FACILITY_CODE, fac);
     Put.field(e, Fields.SYSLOG_FACILITY_NAME, SyslogNames.facility(fac));
     Put.field(e, Fields.SYSLOG_SEVERITY_CODE, sev);

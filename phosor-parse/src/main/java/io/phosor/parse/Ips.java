@@ -10,28 +10,29 @@ final class Ips {
   }
 
   static boolean isIpv4(String s, int from, int to) {
-    int parts = 0;
     int p = from;
-    while (parts < 4) {
-      int v = 0;
-      int digits = 0;
-      while (p < to && s.charAt(p) >= '0' && s.charAt(p) <= '9') {
-        v = v * 10 + s.charAt(p) - '0';
-        digits++;
-        p++;
-        if (digits > 3) {
-          return false;
-        }
-      }
-      if (digits == 0 || v > 255) {
-        return false;
-      }
-      parts++;
-      if (parts < 4) {
+    for (int part = 0; part < 4; part++) {
+      if (part > 0) {
         if (p >= to || s.charAt(p) != '.') {
           return false;
         }
         p++;
+      }
+      int start = p;
+      int v = 0;
+      while (p < to) {
+        char c = s.charAt(p);
+        if (c < '0' || c > '9') {
+          break;
+        }
+        if (p - start == 3) {
+          return false; // a fourth digit
+        }
+        v = v * 10 + (c - '0');
+        p++;
+      }
+      if (p == start || v > 255) {
+        return false;
       }
     }
     return p == to;

@@ -12,6 +12,23 @@ import java.util.Map;
 final class Put {
   private Put() {}
 
+  /**
+   * Boxed ints 0..1023, shared: syslog priorities (0..191) and HTTP status codes (100..599) would otherwise be
+   * a new Integer per event ({@link Integer#valueOf} caches only up to 127).
+   */
+  private static final Integer[] INTS = new Integer[1024];
+
+  static {
+    for (int i = 0; i < INTS.length; i++) {
+      INTS[i] = i;
+    }
+  }
+
+  /** {@code v} boxed, shared for 0..1023. */
+  static Integer integer(int v) {
+    return v >= 0 && v < INTS.length ? INTS[v] : Integer.valueOf(v);
+  }
+
   static void field(Event e, String canonicalName, Object value) {
     assert io.phosor.event.Fields.ALIASES.get(canonicalName) == null : canonicalName + " is an alias";
     Map<String, Object> f = e.mutableFields();

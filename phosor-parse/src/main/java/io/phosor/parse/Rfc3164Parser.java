@@ -125,12 +125,10 @@ final class Rfc3164Parser {
     return p;
   }
 
+  /** The first ' ' at or after p, or the end of s. */
   private static int tokenEnd(String s, int p) {
-    int q = p;
-    while (q < s.length() && s.charAt(q) != ' ') {
-      q++;
-    }
-    return q;
+    int q = s.indexOf(' ', p);
+    return q < 0 ? s.length() : q;
   }
 
   private static boolean followedByTag(String s, int te) {

@@ -92,7 +92,7 @@ final class WebAccessParser {
         if (re < 0) {
           return false; // a truncated line
         }
-        referrer = s.substring(q + 1, re);
+        referrer = dashOrEmpty(s, q + 1, re) ? null : s.substring(q + 1, re);
         q = re + 1;
         if (s.startsWith(" \"", q)) {
           int ae = closingQuote(s, q + 2);
@@ -103,37 +103,39 @@ final class WebAccessParser {
         referrer = null;
       }
     }
-    String client = s.substring(start, c1);
-    String user = s.substring(c2 + 1, c3);
     if (setTime) {
       e.timestamp(r.instant());
     }
-    if (!client.equals("-")) {
+    // the parts are cut straight out of s, and "-" (absent) is recognized before anything is cut
+    if (!dash(s, start, c1)) {
+      String client = s.substring(start, c1);
       Put.field(e, Ips.isIp(client) ? Fields.SOURCE_IP : "source.domain", client);
     }
-    if (!user.equals("-") && !user.isEmpty()) {
-      Put.field(e, Fields.USER_NAME, user);
+    if (!dashOrEmpty(s, c2 + 1, c3)) {
+      Put.field(e, Fields.USER_NAME, s.substring(c2 + 1, c3));
     }
-    String ident = s.substring(c1 + 1, c2);
-    if (!ident.equals("-")) {
-      Put.field(e, "user.id", ident);
+    if (!dash(s, c1 + 1, c2)) {
+      Put.field(e, "user.id", s.substring(c1 + 1, c2));
     }
-    String request = s.substring(reqStart, reqEnd);
-    int sp1 = request.indexOf(' ');
-    int sp2 = sp1 < 0 ? -1 : request.indexOf(' ', sp1 + 1);
-    if (sp1 > 0 && isMethod(request, sp1)) {
-      Put.field(e, Fields.HTTP_METHOD, request.substring(0, sp1));
+    // the request line "METHOD target HTTP/x.y", between reqStart and reqEnd
+    int sp1 = indexOf(s, ' ', reqStart, reqEnd);
+    int sp2 = sp1 < 0 ? -1 : indexOf(s, ' ', sp1 + 1, reqEnd);
+    if (sp1 > reqStart && isMethod(s, reqStart, sp1)) {
+      Put.field(e, Fields.HTTP_METHOD, method(s, reqStart, sp1));
       if (sp2 > sp1) {
-        Put.field(e, Fields.URL_ORIGINAL, request.substring(sp1 + 1, sp2));
-        String proto = request.substring(sp2 + 1);
-        Put.field(e, "http.version", proto.startsWith("HTTP/") ? proto.substring(5) : proto);
+        Put.field(e, Fields.URL_ORIGINAL, s.substring(sp1 + 1, sp2));
+        int v = sp2 + 1;
+        if (reqEnd - v >= 5 && s.startsWith("HTTP/", v)) {
+          v += 5;
+        }
+        Put.field(e, "http.version", version(s, v, reqEnd));
       } else {
-        Put.field(e, Fields.URL_ORIGINAL, request.substring(sp1 + 1));
+        Put.field(e, Fields.URL_ORIGINAL, s.substring(sp1 + 1, reqEnd));
       }
-    } else if (!request.isEmpty() && !request.equals("-")) {
-      Put.field(e, Fields.URL_ORIGINAL, request);
+    } else if (!dashOrEmpty(s, reqStart, reqEnd)) {
+      Put.field(e, Fields.URL_ORIGINAL, s.substring(reqStart, reqEnd));
     }
-    Put.field(e, Fields.HTTP_STATUS, status);
+    Put.field(e, Fields.HTTP_STATUS, Put.integer(status));
     if (bytes >= 0) {
       Put.field(e, Fields.HTTP_BYTES, bytes);
     }
@@ -150,30 +152,72 @@ final class WebAccessParser {
     return true;
   }
 
-  private static boolean isMethod(String r, int end) {
-    for (int i = 0; i < end; i++) {
-      char c = r.charAt(i);
+  /** {@code s[from, to)} is 1-16 upper-case ASCII letters. */
+  private static boolean isMethod(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
       if (c < 'A' || c > 'Z') {
         return false;
       }
     }
-    return end <= 16;
+    return to - from <= 16;
+  }
+
+  /** Methods that nearly every line has, kept as constants instead of a new string per line. */
+  private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
+  /** The same for the protocol versions. */
+  private static final String[] VERSIONS = {"1.1", "1.0", "2.0", "2"};
+
+  /** {@code s[from, to)} as a string: one of {@code known} when equal to it, else a new substring. */
+  private static String cut(String s, int from, int to, String[] known) {
+    int len = to - from;
+    for (String k : known) {
+      if (k.length() == len && s.startsWith(k, from)) {
+        return k;
+      }
+    }
+    return s.substring(from, to);
+  }
+
+  private static String method(String s, int from, int to) {
+    return cut(s, from, to, METHODS);
+  }
+
+  private static String version(String s, int from, int to) {
+    return cut(s, from, to, VERSIONS);
+  }
+
+  /** {@code s[from, to)} is "-". */
+  private static boolean dash(String s, int from, int to) {
+    return to - from == 1 && s.charAt(from) == '-';
+  }
+
+  /** {@code s[from, to)} is "-" or empty. */
+  private static boolean dashOrEmpty(String s, int from, int to) {
+    return to <= from || dash(s, from, to);
+  }
+
+  /** Index of {@code c} in {@code s[from, to)}, or -1. */
+  private static int indexOf(String s, char c, int from, int to) {
+    int i = s.indexOf(c, from);
+    return i >= 0 && i < to ? i : -1;
   }
 
   /** Index of the closing '"' of a quoted field starting at p (backslash escapes skipped), or -1. */
   static int closingQuote(String s, int p) {
-    int n = s.length();
-    while (p < n) {
-      char c = s.charAt(p);
-      if (c == '\\') {
-        p += 2;
-        continue;
+    // the first '"' that no backslash before it (and after p) escapes; both found with indexOf, which scans
+    // much faster than a loop over the chars
+    int bs = s.indexOf('\\', p);
+    while (true) {
+      int q = s.indexOf('"', p);
+      if (q < 0) {
+        return -1;
       }
-      if (c == '"') {
-        return p;
+      if (bs < 0 || bs > q) {
+        return q;
       }
-      p++;
+      p = bs + 2; // skip the backslash and the char it escapes
+      bs = s.indexOf('\\', p);
     }
-    return -1;
   }
 }

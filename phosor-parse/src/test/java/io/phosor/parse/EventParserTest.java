@@ -298,6 +298,36 @@ class EventParserTest {
   }
 
   @Test
+  void webAccessRequestLinesOfEveryShapeAreCutTheSameWay() {
+    String head = "h1 id7 - [10/Oct/2000:13:55:36 -0700] ";
+    Event spdy = text(head + "\"PROPFIND /dav SPDY/3\" 207 - \"\" \"-\"");
+    assertThat(spdy.get(Fields.HTTP_METHOD)).isEqualTo("PROPFIND");
+    assertThat(spdy.get(Fields.URL_ORIGINAL)).isEqualTo("/dav");
+    assertThat(spdy.get("http.version")).isEqualTo("SPDY/3");
+    assertThat(spdy.get("user.id")).isEqualTo("id7");
+    assertThat(spdy.get("source.domain")).isEqualTo("h1");
+    assertThat(spdy.get(Fields.USER_NAME)).isNull();
+    assertThat(spdy.get(Fields.HTTP_BYTES)).isNull();
+    assertThat(spdy.get(Fields.HTTP_REFERRER)).isNull();
+    assertThat(spdy.get(Fields.USER_AGENT)).isNull();
+    Event noVersion = text(head + "\"GET /only\" 200 5");
+    assertThat(noVersion.get(Fields.HTTP_METHOD)).isEqualTo("GET");
+    assertThat(noVersion.get(Fields.URL_ORIGINAL)).isEqualTo("/only");
+    assertThat(noVersion.get("http.version")).isNull();
+    Event http2 = text(head + "\"get /x HTTP/2.0\" 200 5 \"-\" \"ua\"");
+    assertThat(http2.get(Fields.HTTP_METHOD)).isNull(); // not upper case: the whole request is the URL
+    assertThat(http2.get(Fields.URL_ORIGINAL)).isEqualTo("get /x HTTP/2.0");
+    Event dash = text(head + "\"-\" 408 0");
+    assertThat(dash.get(Fields.URL_ORIGINAL)).isNull();
+    assertThat(dash.get(Fields.HTTP_METHOD)).isNull();
+    Event shortProto = text(head + "\"GET /x HTTP/\" 200 5");
+    assertThat(shortProto.get("http.version")).isEqualTo("");
+    Event ver = text(head + "\"POST /y HTTP/1.0\" 200 5");
+    assertThat(ver.get(Fields.HTTP_METHOD)).isEqualTo("POST");
+    assertThat(ver.get("http.version")).isEqualTo("1.0");
+  }
+
+  @Test
   void webAccessLinesGiveHttpFields() {
     Event e = text("10.1.1.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /a?b=c HTTP/1.1\" 404 2326 \"http://ref/\" \"curl/8\"");
     assertThat(e.get(Fields.EVENT_TYPE)).isEqualTo("web_access");

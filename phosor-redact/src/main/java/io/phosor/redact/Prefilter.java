@@ -1,7 +1,5 @@
 package io.phosor.redact;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * A cheap, conservative first pass in front of {@link Scanner}'s full scan: one tight loop over the chars
  * that answers "could any enabled rule possibly record a finding in this text?". When it answers no, the
@@ -64,8 +62,9 @@ import java.nio.charset.StandardCharsets;
  *       taken after it. Tested at every '=', ':', '!' and at every quote after whitespace.
  *   <li><b>EMAIL</b> ({@link EmailRule}): an '@'.
  * </ul>
- * Immutable and thread-safe; it allocates one byte copy of the text ({@code getBytes(UTF_8)}) and walks it
- * with a 128-entry class table.
+ * Immutable and thread-safe; it copies the text's chars into a per-thread scratch buffer ({@code getChars},
+ * an intrinsic copy; no allocation for texts up to {@link #MAX_SCRATCH} chars) and walks them with a
+ * 128-entry class table.
  */
 final class Prefilter {
   /** Identifier/quote/bracket chars looked at next to an operator: key (64) + index and closings (10) + slack. */
@@ -99,8 +98,6 @@ final class Prefilter {
   private static final byte DIGIT = 2;
   /** ASCII punctuation at which {@link #punctuation} has a test for the enabled kinds. */
   private static final byte PUNCT = 3;
-  /** '?': also what the UTF-8 encoder writes for a lone surrogate. */
-  private static final byte QMARK = 4;
   /** {@link #keyChar} by ASCII char. */
   private static final boolean[] KEY_CHAR = new boolean[128];
 
@@ -109,6 +106,14 @@ final class Prefilter {
       KEY_CHAR[c] = keyChar(c);
     }
   }
+
+  /**
+   * Longest text copied into the per-thread {@link #SCRATCH} buffer (32 KiB of chars); a longer one is copied
+   * into an array of its own, so one huge text does not pin a huge buffer to a thread.
+   */
+  static final int MAX_SCRATCH = 16_384;
+  /** Per-thread copy of the text being looked at; {@link #maybe} does not nest, so one per thread is enough. */
+  private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[512]);
 
   /** The class of each ASCII char for the enabled kinds. */
   private final byte[] cls = new byte[128];
@@ -170,7 +175,7 @@ final class Prefilter {
     punct['.'] = slack;
     punct['@'] = email || password;
     for (char c = 0; c < 128; c++) {
-      cls[c] = letter(c) ? LETTER : Chars.digit(c) ? DIGIT : punct[c] ? PUNCT : c == '?' ? QMARK : OTHER;
+      cls[c] = letter(c) ? LETTER : Chars.digit(c) ? DIGIT : punct[c] ? PUNCT : OTHER;
     }
   }
 
@@ -196,18 +201,21 @@ final class Prefilter {
     if (always) {
       return true;
     }
-    // one byte per char exactly when every char is ASCII (a lone surrogate becomes '?', see QMARK): a
-    // fast intrinsic copy for a Latin-1 string; any other text is "maybe" (see the class comment)
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    int n = b.length;
-    if (n != s.length()) {
-      return true;
-    }
+    // the chars in a reusable buffer (an intrinsic copy, no allocation); a char outside ASCII makes the
+    // text "maybe" when the loop reaches it (see the class comment), so only the outer loop looks at it
+    // and the inner loops stop at it
+    int n = s.length();
+    char[] b = chars(n);
+    s.getChars(0, n, b, 0);
     byte[] cls = this.cls;
     boolean scheme = false; // "://" seen
     int i = 0;
     while (i < n) {
-      int k = cls[b[i]];
+      char c0 = b[i];
+      if (c0 >= 0x80) {
+        return true;
+      }
+      int k = cls[c0];
       if (k == OTHER) {
         i++;
         continue;
@@ -217,13 +225,14 @@ final class Prefilter {
         // Every token prefix is 3+ chars long; its first two chars are in prefixPairs (a superset test).
         int start = i;
         if (i + 1 < n) {
-          int pair = b[i] << 7 | b[i + 1];
-          if ((prefixPairs[pair >>> 6] & (1L << pair)) != 0 && tokenPrefix(s, i, (char) b[i])) {
+          // (a non-ASCII second char is folded into ASCII here; the outer loop answers maybe at it anyway)
+          int pair = c0 << 7 | (b[i + 1] & 0x7F);
+          if ((prefixPairs[pair >>> 6] & (1L << pair)) != 0 && tokenPrefix(s, i, c0)) {
             return true;
           }
         }
         i++;
-        while (i < n && cls[b[i]] == LETTER) {
+        while (i < n && is(cls, b[i], LETTER)) {
           i++;
         }
         // "basic " ends a run of letters with "basic" and a space
@@ -241,14 +250,14 @@ final class Prefilter {
         while (true) {
           int start = i;
           i++;
-          while (i < n && cls[b[i]] == DIGIT) {
+          while (i < n && is(cls, b[i], DIGIT)) {
             i++;
           }
           int run = i - start;
           if (runEnds(run, prev, prevSep, prev2, chain + run)) {
             return true;
           }
-          int sep = i + 1 < n && cls[b[i + 1]] == DIGIT ? b[i] : 0;
+          int sep = i + 1 < n && is(cls, b[i + 1], DIGIT) ? b[i] : 0;
           if (sep == ' ' || sep == '-') {
             prev2 = prevSep != 0 ? prev : 0;
             prev = run;
@@ -269,16 +278,9 @@ final class Prefilter {
         }
         continue;
       }
-      if (k == QMARK) {
-        if (s.charAt(i) != '?') {
-          return true; // a lone surrogate that the encoder replaced: not ASCII
-        }
-        i++;
-        continue;
-      }
       // PUNCT
-      char c = (char) b[i];
-      if (punctuation(s, b, i, c, scheme)) {
+      char c = c0;
+      if (punctuation(s, b, n, i, c, scheme)) {
         return true;
       }
       if (c == ':' && i + 2 < n && b[i + 1] == '/' && b[i + 2] == '/') {
@@ -289,12 +291,32 @@ final class Prefilter {
     return false;
   }
 
-  /** The tests made at a punctuation char {@code c} at {@code i} that {@link #punct} marks. */
-  private boolean punctuation(String s, byte[] b, int i, char c, boolean scheme) {
-    int n = b.length;
+  /** The scratch buffer of this thread, at least {@code n} chars long. */
+  private static char[] chars(int n) {
+    if (n > MAX_SCRATCH) {
+      return new char[n];
+    }
+    char[] b = SCRATCH.get();
+    if (b.length < n) {
+      b = new char[Math.max(n, Math.min(MAX_SCRATCH, b.length * 2))];
+      SCRATCH.set(b);
+    }
+    return b;
+  }
+
+  /** {@code c} is ASCII and in class {@code k}. */
+  private static boolean is(byte[] cls, char c, int k) {
+    return c < 0x80 && cls[c] == k;
+  }
+
+  /**
+   * The tests made at a punctuation char {@code c} at {@code i} that {@link #punct} marks; {@code b} holds the
+   * text's {@code n} chars (and maybe more after them), every one before {@code i} ASCII.
+   */
+  private boolean punctuation(String s, char[] b, int n, int i, char c, boolean scheme) {
     switch (c) {
       case '=', '!' -> {
-        if (assignments && (keyBefore(b, i) || (i + 1 < n && b[i + 1] == '=' && keyAfter(b, i + 2)))) {
+        if (assignments && (keyBefore(b, i) || (i + 1 < n && b[i + 1] == '=' && keyAfter(b, n, i + 2)))) {
           return true;
         }
       }
@@ -386,16 +408,16 @@ final class Prefilter {
   }
 
   /** The loosened key region before the operator or quote at {@code p} holds a key-gram. */
-  private static boolean keyBefore(byte[] s, int p) {
+  private static boolean keyBefore(char[] s, int p) {
     int k = p - 1;
     int ws = 0;
-    while (k >= 0 && Chars.space((char) s[k]) && ws < MAX_WS) {
+    while (k >= 0 && Chars.space(s[k]) && ws < MAX_WS) {
       k--;
       ws++;
     }
     int end = k + 1;
     int reach = 0;
-    while (k >= 0 && KEY_CHAR[s[k]] && reach < KEY_REACH) {
+    while (k >= 0 && keyChar(s, k) && reach < KEY_REACH) {
       k--;
       reach++;
     }
@@ -403,9 +425,8 @@ final class Prefilter {
   }
 
   /** The loosened key region after a comparison operator ending at {@code from} holds a key-gram. */
-  private static boolean keyAfter(byte[] s, int from) {
+  private static boolean keyAfter(char[] s, int n, int from) {
     int v = from;
-    int n = s.length;
     if (v < n && s[v] == '=') {
       v++; // "===" / "!=="
     }
@@ -415,14 +436,20 @@ final class Prefilter {
       ws++;
     }
     int start = v;
-    while (v < n && KEY_CHAR[s[v]] && v - start < KEY_REACH) {
+    while (v < n && keyChar(s, v) && v - start < KEY_REACH) {
       v++;
     }
     return v - start >= 2 && keyGram(s, start, v);
   }
 
-  /** {@link #keyGram(String, int, int)} over ASCII bytes. */
-  private static boolean keyGram(byte[] s, int from, int to) {
+  /** {@link #keyChar} for an ASCII char; false for any other (the caller treats that text as maybe anyway). */
+  private static boolean keyChar(char[] s, int k) {
+    char c = s[k];
+    return c < 0x80 && KEY_CHAR[c];
+  }
+
+  /** {@link #keyGram(String, int, int)} over ASCII chars. */
+  private static boolean keyGram(char[] s, int from, int to) {
     for (int k = from; k + 2 < to; k++) {
       int pair = (s[k] & 31) << 5 | (s[k + 1] & 31);
       if ((GRAM_PAIRS[pair >>> 6] & (1L << pair)) == 0) {
@@ -444,7 +471,7 @@ final class Prefilter {
     return false;
   }
 
-  private static boolean at(byte[] s, int k, int to, String gram) {
+  private static boolean at(char[] s, int k, int to, String gram) {
     int len = gram.length();
     if (to - k < len) {
       return false;
@@ -469,11 +496,11 @@ final class Prefilter {
 
   /**
    * Some {@link #KEY_GRAMS} entry occurs in {@code s[from, to)}, ASCII case-insensitively; the caller has
-   * checked that range is ASCII. Cold path (field names, whose decisions Redactor caches): one copy to bytes
+   * checked that range is ASCII. Cold path (field names, whose decisions Redactor caches): one copy to chars
    * keeps a single implementation of the word test.
    */
   static boolean keyGram(String s, int from, int to) {
-    return keyGram(s.substring(from, to).getBytes(StandardCharsets.US_ASCII), 0, to - from);
+    return keyGram(s.substring(from, to).toCharArray(), 0, to - from);
   }
 
   /** {@code gram} (lower-case letters) at {@code k}, ending at or before {@code to}, ASCII case-insensitively. */

@@ -123,8 +123,7 @@ public final class Redactor {
     String original = event.original();
     boolean clean = original == null || original.isEmpty() || !scanner.maybe(original);
     List<Finding> found = clean ? List.of() : scanner.scanFull(original);
-    Map<String, Object> fields = event.mutableFields();
-    if (found.isEmpty() && !fieldsNeedRedaction(fields, clean ? original : null)) {
+    if (found.isEmpty() && !fieldsNeedRedaction(event, clean ? original : null, keyTable)) {
       return Map.of(); // the common case: nothing to change, nothing allocated
     }
     Map<PiiType, Integer> counts = new EnumMap<>(PiiType.class);
@@ -134,11 +133,11 @@ public final class Redactor {
     // The parsed fields mostly repeat parts of the original text (message, user, ...): one secret
     // must count once per event, so per kind the event's count is the larger of the two tallies.
     Map<PiiType, Integer> inFields = new EnumMap<>(PiiType.class);
-    for (Map.Entry<String, Object> e : fields.entrySet()) {
-      Object v = e.getValue();
-      Object r = value(e.getKey(), v, inFields, 0);
+    for (int i = 0, n = event.fieldCount(); i < n; i++) {
+      Object v = event.fieldValue(i);
+      Object r = value(event.fieldName(i), v, inFields, 0);
       if (r != v) {
-        e.setValue(r);
+        event.fieldValue(i, r);
       }
     }
     inFields.forEach((type, n) -> counts.merge(type, n, Math::max));
@@ -150,11 +149,12 @@ public final class Redactor {
 
   /**
    * Whether {@link #value} would change any of the fields: the same decisions, without counting or copying,
-   * so that an event without secrets costs no allocation. Must stay in step with {@link #value}.
+   * so that an event without secrets costs no allocation. Must stay in step with {@link #value}. The fields
+   * are walked by position (no iterator), and {@code keys} is read once per event.
    */
-  private boolean fieldsNeedRedaction(Map<String, Object> fields, String cleanText) {
-    for (Map.Entry<String, Object> e : fields.entrySet()) {
-      if (needsRedaction(e.getKey(), e.getValue(), cleanText, 0)) {
+  private boolean fieldsNeedRedaction(Event event, String cleanText, KeyTable keys) {
+    for (int i = 0, n = event.fieldCount(); i < n; i++) {
+      if (needsRedaction(event.fieldName(i), event.fieldValue(i), cleanText, keys, 0)) {
         return true;
       }
     }
@@ -166,16 +166,16 @@ public final class Redactor {
    * string that occurs in it, not right after a letter, is cleared too (see {@link Prefilter#maybe} on
    * substrings), which saves the scan of a message or user agent that repeats part of the original text.
    */
-  private boolean needsRedaction(String key, Object v, String cleanText, int depth) {
+  private boolean needsRedaction(String key, Object v, String cleanText, KeyTable keys, int depth) {
     if (v instanceof String s) {
-      if (passwords && key != null && !s.isEmpty() && secretKey(key) && !isToken(s)) {
+      if (passwords && key != null && !s.isEmpty() && secretKey(key, keys) && !isToken(s)) {
         return true;
       }
       if (cleanText != null && s.length() >= MIN_SUBSTRING_SKIP && clearedWithin(cleanText, s)) {
         return false;
       }
       if (s.length() <= MAX_REMEMBERED) {
-        return !clearedShort(s) && !find(s).isEmpty();
+        return !clearedShort(s, cleanText) && !find(s).isEmpty();
       }
       return !find(s).isEmpty();
     }
@@ -187,7 +187,7 @@ public final class Redactor {
         return true;
       }
       for (Object item : list) {
-        if (needsRedaction(key, item, cleanText, depth + 1)) {
+        if (needsRedaction(key, item, cleanText, keys, depth + 1)) {
           return true;
         }
       }
@@ -198,7 +198,7 @@ public final class Redactor {
         return true;
       }
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (needsRedaction(e.getKey() instanceof String k ? k : null, e.getValue(), cleanText, depth + 1)) {
+        if (needsRedaction(e.getKey() instanceof String k ? k : null, e.getValue(), cleanText, keys, depth + 1)) {
           return true;
         }
       }
@@ -212,32 +212,64 @@ public final class Redactor {
    * host and program names, methods, facility and severity names repeat from event to event. The memory is
    * a fixed table of strings the prefilter cleared (a pure function of the string for this redactor), one
    * per slot by hash, written without a lock: a reader sees null, an older or a newer cleared string, and
-   * only an equal one counts. Nothing is allocated.
+   * only an equal one counts. The order of the tests is by cost: the same instance (a constant) first, then
+   * {@link #clearedWithin} when the value occurs in {@code cleanText} (when not null, a text the prefilter
+   * cleared: the event's original text, which parsed values are mostly cut from, and whose chars are in
+   * cache), then an equal remembered string, then the prefilter (and the value is remembered). Values
+   * cleared within the text are not remembered: most of them are per-event (addresses, pids, paths) and each
+   * store into the shared table costs a GC write barrier. Nothing is allocated.
    */
-  private boolean clearedShort(String s) {
+  private boolean clearedShort(String s, String cleanText) {
     int h = s.hashCode();
     int slot = (h ^ (h >>> 16)) & (REMEMBERED_SLOTS - 1);
     String known = remembered[slot];
+    if (known == s) {
+      return true; // the parsers' constants (facility and severity names, event types, ...)
+    }
+    if (s.isEmpty()) {
+      return false;
+    }
+    // a value cut from the original text: its chars and the text's are in cache, a remembered equal string's
+    // chars most likely are not
+    if (cleanText != null && clearedWithin(cleanText, s)) {
+      return true;
+    }
     if (known != null && known.equals(s)) {
       return true;
     }
-    if (s.isEmpty() || scanner.maybe(s)) {
+    if (scanner.maybe(s)) {
       return false;
     }
     remembered[slot] = s;
     return true;
   }
 
-  /** {@code s} occurs in {@code cleared} at an index that is 0 or follows a char that is not an ASCII letter. */
+  /**
+   * {@code s} occurs in {@code cleared} at an index that is 0 or follows a char that is not an ASCII letter.
+   * Two places are compared before the search: the very end of {@code cleared} (where a syslog MSG is cut
+   * from) and the end but one (a quoted last field, such as an access log's user agent).
+   */
   static boolean clearedWithin(String cleared, String s) {
-    int k = cleared.indexOf(s);
-    if (k < 0) {
-      return false;
+    int n = cleared.length();
+    int len = s.length();
+    if (len >= MIN_SUBSTRING_SKIP) {
+      if (len <= n && cleared.startsWith(s, n - len) && notAfterLetter(cleared, n - len)) {
+        return true;
+      }
+      if (len < n && cleared.startsWith(s, n - 1 - len) && notAfterLetter(cleared, n - 1 - len)) {
+        return true;
+      }
     }
+    int k = cleared.indexOf(s);
+    return k >= 0 && notAfterLetter(cleared, k);
+  }
+
+  /** {@code k} is 0 or the char before it is not an ASCII letter. */
+  private static boolean notAfterLetter(String text, int k) {
     if (k == 0) {
       return true;
     }
-    char before = cleared.charAt(k - 1);
+    char before = text.charAt(k - 1);
     return !((before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z'));
   }
 
@@ -322,7 +354,12 @@ public final class Redactor {
    * no lock and no collisions to evict each other.
    */
   private boolean secretKey(String key) {
-    int found = keyTable.lookup(key);
+    return secretKey(key, keyTable);
+  }
+
+  /** {@link #secretKey(String)} with the table read once by the caller (a stale table only costs a miss). */
+  private boolean secretKey(String key, KeyTable table) {
+    int found = table.lookup(key);
     if (found >= 0) {
       return found == 1;
     }

@@ -183,6 +183,51 @@ class RedactorTest {
     assertThat(counts).containsExactly(Map.entry(PiiType.CREDIT_CARD, 1));
   }
 
+  /**
+   * The original text is cleared (a token glued to a word is not a token there), but the same chars cut out
+   * as a field value start a token: the field must be scanned, whether the value is long (the suffix test of
+   * {@code clearedWithin}), short, or the same instance in two fields.
+   */
+  @Test
+  void fieldValuesCutRightAfterALetterOfAClearedOriginalAreStillScanned() {
+    String token = "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";
+    String aws = "AKIAIOSFODNN7EXAMPLE";
+    String original = "<38>Nov 21 23:30:00 srv06 app: id" + aws + " ref x" + token;
+    assertThat(defaults.find(original)).isEmpty();
+    Event e = new Event("syslog", null, Instant.parse("2026-01-01T00:00:00Z"), original);
+    e.put("message", original.substring(original.indexOf("id")));
+    e.put("labels.short", original.substring(original.indexOf(aws), original.indexOf(aws) + aws.length()));
+    String tail = original.substring(original.length() - token.length());
+    e.put("labels.long", tail);
+    e.put("labels.again", tail);
+
+    Map<PiiType, Integer> counts = defaults.redact(e);
+
+    assertThat(e.original()).isEqualTo(original);
+    assertThat(e.get("message")).isEqualTo(original.substring(original.indexOf("id")));
+    assertThat(e.get("labels.short")).isEqualTo("[AWS-KEY-REDACTED]");
+    assertThat(e.get("labels.long")).isEqualTo("[GITHUB-TOKEN-REDACTED]");
+    assertThat(e.get("labels.again")).isEqualTo("[GITHUB-TOKEN-REDACTED]");
+    assertThat(e.get(Fields.PII_REDACTED)).isEqualTo(true);
+    assertThat(counts).containsEntry(PiiType.AWS_KEY, 1).containsEntry(PiiType.GITHUB_TOKEN, 2);
+  }
+
+  /** A field value that repeats the cleared original (a syslog MSG cut from its end) costs no scan and changes nothing. */
+  @Test
+  void fieldValuesCutFromAClearedOriginalAreLeftAlone() {
+    String original = "<190>Nov 21 23:30:00 srv30 nginx: 10.1.2.3 - - [21/Nov/2024:23:30:00 +0000] "
+        + "\"GET /wp-login.php HTTP/1.1\" 200 45814 \"-\" \"Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0\"";
+    Event e = new Event("syslog", null, Instant.parse("2026-01-01T00:00:00Z"), original);
+    e.put("message", original.substring(original.indexOf("10.1.2.3")));
+    e.put("user_agent.original", original.substring(original.indexOf("Mozilla"), original.length() - 1));
+    e.put("source.ip", "10.1.2.3");
+    e.put("host.name", "srv30");
+
+    assertThat(defaults.redact(e)).isEmpty();
+    assertThat(e.get(Fields.PII_REDACTED)).isNull();
+    assertThat(e.fieldCount()).isEqualTo(4);
+  }
+
   // ---------------------------------------------------------------- cards
 
   @Test
