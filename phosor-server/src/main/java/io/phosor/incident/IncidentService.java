@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Groups stored alerts into incidents and makes every change to an incident known.
  *
- * <p>Grouping runs on one worker thread of its own, never on the detection thread: {@link #onAlerts} (an
+ * <p>Grouping runs on one worker thread of its own, never on the detection or alert writer thread: {@link #onAlerts} (an
  * {@code AlertService} listener) only wakes it. The worker reads the alerts above its cursor from the store in id
  * order, groups each in one store transaction ({@code Incidents.group}: the same entity, not resolved, last alert
  * within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
@@ -131,7 +131,7 @@ public final class IncidentService implements AutoCloseable {
     }
   }
 
-  /** Takes newly stored alerts (an {@code AlertService} listener, on the detection thread): only wakes the worker. */
+  /** Takes newly stored alerts (an {@code AlertService} listener, on the alert writer's thread): only wakes the worker. */
   public void onAlerts(List<StoredAlert> fresh) {
     long max = 0;
     for (StoredAlert a : fresh) {

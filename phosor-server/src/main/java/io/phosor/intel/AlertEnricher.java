@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enriches newly stored alerts with what is known about their addresses. {@link #onAlerts} runs on the
- * detection thread and only offers the alerts to a bounded queue (when it is full the alert stays unenriched,
+ * alert writer's thread and only offers the alerts to a bounded queue (when it is full the alert stays unenriched,
  * counted in {@code phosor_intel_enrich_dropped_total}); one worker thread takes them, looks up every address
  * of the alert's group key (fields whose name ends in {@code .ip}) — local indicators and, for public addresses,
  * the remote services — and stores {@code {"ip": {"<address>": {"indicators": [...], "abuseipdb": {...},
@@ -70,7 +70,7 @@ final class AlertEnricher implements AutoCloseable {
     worker.start();
   }
 
-  /** Takes newly stored alerts (an AlertService listener, on the detection thread): never blocks. */
+  /** Takes newly stored alerts (an AlertService listener, on the alert writer's thread): never blocks. */
   void onAlerts(List<StoredAlert> fresh) {
     for (StoredAlert a : fresh) {
       if (addresses(a).isEmpty()) {

@@ -261,7 +261,7 @@ public final class PhosorServer implements AutoCloseable {
     forwarders.register(http.app());
     health.register("forward", forwarders::health);
     status.stat("live_clients", live::clientCount);
-    // Incidents: alerts grouped on a worker of their own (the detection thread only wakes it).
+    // Incidents: alerts grouped on a worker of their own (the alert writer's thread only wakes it).
     this.incidents = new IncidentService(store, config.response().incidentWindow(), live::publish, registry, clock);
     alerts.addListener(incidents::onAlerts);
     incidents.addListener(response.listener());
