@@ -9,6 +9,7 @@ import io.phosor.store.AlertQuery;
 import io.phosor.store.IncidentEvent;
 import io.phosor.store.IncidentQuery;
 import io.phosor.store.IncidentStatus;
+import io.phosor.store.Incidents;
 import io.phosor.store.IncidentSummary;
 import io.phosor.store.Store;
 import io.phosor.store.StoreException;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Grouping runs on one worker thread of its own, never on the detection or alert writer thread: {@link #onAlerts} (an
  * {@code AlertService} listener) only wakes it. The worker reads the alerts above its cursor from the store in id
- * order, groups each in one store transaction ({@code Incidents.group}: the same entity, not resolved, last alert
- * within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
+ * order, groups each batch of them in one store transaction ({@code Incidents.groupAll}, one commit per batch;
+ * per alert: the same entity, not resolved, last alert within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
  * the cursor (setting {@value #CURSOR}; on the very first start it begins after the alerts already stored, so an
  * upgrade does not turn old alerts into incidents). After a crash it starts again above the saved cursor: an
  * alert grouped before the crash is found linked and not linked twice, and its update is sent again (listeners
@@ -268,10 +269,16 @@ public final class IncidentService implements AutoCloseable {
         return total;
       }
       Map<Long, Pending> updates = new LinkedHashMap<>();
-      long last = processed;
-      for (StoredAlert a : batch) {
-        groupOne(a, updates);
-        last = a.id();
+      long last = batch.get(batch.size() - 1).id();
+      List<AlertGrouping> all = groupAll(batch);
+      if (all != null) {
+        for (int i = 0; i < batch.size(); i++) {
+          record(batch.get(i), all.get(i), updates);
+        }
+      } else {
+        for (StoredAlert a : batch) {
+          groupOne(a, updates);
+        }
       }
       for (Pending p : updates.values()) {
         tell(new IncidentUpdate(p.incident, p.alerts, p.created, p.incident.status(), SYSTEM),
@@ -283,19 +290,44 @@ public final class IncidentService implements AutoCloseable {
     }
   }
 
+  /**
+   * Groups the whole batch in one store transaction (one commit); null when one alert of it cannot be grouped
+   * (deleted since it was read, or a value the store refuses): then the batch is grouped one alert at a time, which
+   * skips that one.
+   */
+  private List<AlertGrouping> groupAll(List<StoredAlert> batch) {
+    List<Incidents.GroupRequest> requests = new ArrayList<>(batch.size());
+    for (StoredAlert a : batch) {
+      Entity e = Entity.of(a.alert().ruleId(), a.alert().groupKey());
+      requests.add(new Incidents.GroupRequest(a.id(), e.type(), e.value(), e.title(ruleName(a))));
+    }
+    try {
+      return store.incidents().groupAll(requests, window, SYSTEM);
+    } catch (StoreNotFoundException | IllegalArgumentException ex) {
+      LOG.debug("incidents: grouping {} alerts one by one: {}", batch.size(), ex.getMessage());
+      return null;
+    }
+  }
+
+  private static String ruleName(StoredAlert a) {
+    return a.alert().ruleName() == null || a.alert().ruleName().isBlank() ? a.alert().ruleId() : a.alert().ruleName();
+  }
+
   private void groupOne(StoredAlert a, Map<Long, Pending> updates) {
     Entity e = Entity.of(a.alert().ruleId(), a.alert().groupKey());
-    String name = a.alert().ruleName() == null || a.alert().ruleName().isBlank() ? a.alert().ruleId()
-        : a.alert().ruleName();
     AlertGrouping g;
     try {
-      g = store.incidents().group(a.id(), e.type(), e.value(), e.title(name), window, SYSTEM);
+      g = store.incidents().group(a.id(), e.type(), e.value(), e.title(ruleName(a)), window, SYSTEM);
     } catch (StoreNotFoundException | IllegalArgumentException ex) {
       // deleted since it was read, or a value the store refuses: retrying would never succeed
       skipped.increment();
       LOG.warn("incidents: alert {} not grouped: {}", a.id(), ex.getMessage());
       return;
     }
+    record(a, g, updates);
+  }
+
+  private void record(StoredAlert a, AlertGrouping g, Map<Long, Pending> updates) {
     if (g.linked()) {
       grouped.increment();
       if (g.created()) {
