@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
 final class AlertWriter {
   private static final Logger LOG = LoggerFactory.getLogger(AlertWriter.class);
   /**
-   * Most alerts in one delivery (one transaction): the store takes at most 10,000 per call; 5,000 alerts are a few
-   * hundred milliseconds of work on SQLite, short enough for the feed to stay lively under a flood.
+   * Most alerts in one delivery (one transaction). The listeners get a delivery's alerts at once, and the live feed
+   * holds 1,024 messages per client by default ({@code PHOSOR_WS_BUFFER_MESSAGES}): a delivery of half that never
+   * overflows a client's buffer by itself (5,000 did, measured: thousands of alert messages dropped in bursts). At
+   * 512 alerts per commit the commits (an fsync each on SQLite) are far from being the limit.
    */
-  static final int MAX_BATCH = 5_000;
+  static final int MAX_BATCH = 512;
   /** Alerts that may wait by default: about one second of a heavy alert storm, a few MB of heap. */
   static final int DEFAULT_CAPACITY = 20_000;
   private static final long MIN_BACKOFF_MS = 100;

@@ -280,10 +280,13 @@ public final class IncidentService implements AutoCloseable {
           groupOne(a, updates);
         }
       }
+      List<IncidentUpdate> round = new ArrayList<>(updates.size());
+      List<String> changes = new ArrayList<>(updates.size());
       for (Pending p : updates.values()) {
-        tell(new IncidentUpdate(p.incident, p.alerts, p.created, p.incident.status(), SYSTEM),
-            p.created ? "created" : "alerts_linked");
+        round.add(new IncidentUpdate(p.incident, p.alerts, p.created, p.incident.status(), SYSTEM));
+        changes.add(p.created ? "created" : "alerts_linked");
       }
+      tellAll(round, changes);
       store.settings().put(CURSOR, Long.toString(last));
       setProcessed(last);
       total += batch.size();
@@ -474,6 +477,28 @@ public final class IncidentService implements AutoCloseable {
         LOG.error("incident listener failed on incident {}: {}", update.incident().id(), e.toString(), e);
       }
     }
+    publish(update, change);
+  }
+
+  /** Tells the listeners a grouping round's updates at once ({@link IncidentListener#onUpdates}), then the feed. */
+  private void tellAll(List<IncidentUpdate> round, List<String> changes) {
+    if (round.isEmpty()) {
+      return;
+    }
+    for (IncidentListener l : listeners) {
+      try {
+        l.onUpdates(round);
+      } catch (RuntimeException e) {
+        listenerFailures.increment();
+        LOG.error("incident listener failed on {} incident updates: {}", round.size(), e.toString(), e);
+      }
+    }
+    for (int i = 0; i < round.size(); i++) {
+      publish(round.get(i), changes.get(i));
+    }
+  }
+
+  private void publish(IncidentUpdate update, String change) {
     try {
       IncidentSummary s = store.incidents().summary(update.incident().id()).orElse(null);
       Map<String, Object> payload = s == null ? IncidentJson.incident(update.incident(), null, 0)
