@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Grouping runs on one worker thread of its own, never on the detection or alert writer thread: {@link #onAlerts} (an
  * {@code AlertService} listener) only wakes it. The worker reads the alerts above its cursor from the store in id
- * order, groups each batch of them in one store transaction ({@code Incidents.groupAll}, one commit per batch;
+ * order, groups them {@value #PER_TRANSACTION} per store transaction ({@code Incidents.groupAll}, one commit for many;
  * per alert: the same entity, not resolved, last alert within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
  * the cursor (setting {@value #CURSOR}; on the very first start it begins after the alerts already stored, so an
  * upgrade does not turn old alerts into incidents). After a crash it starts again above the saved cursor: an
@@ -53,6 +53,12 @@ public final class IncidentService implements AutoCloseable {
   static final String CURSOR = "incidents.cursor";
   /** Alerts read per store round trip: large enough for a burst, small enough to tell listeners promptly. */
   static final int BATCH = 200;
+  /**
+   * Alerts grouped per store transaction. SQLite has one writer: a transaction holds it, and the alert writer waits
+   * behind it, so grouping many alerts per commit saves fsyncs but delays storing alerts (and the live feed). 50
+   * keeps a grouping transaction to a few milliseconds while committing 50 times less often than one per alert.
+   */
+  static final int PER_TRANSACTION = 50;
   /** Who groups alerts, in timelines and updates. */
   static final String SYSTEM = "system";
   /** The worker looks for alerts this often even without a wake-up (a missed one, another node's). */
@@ -270,14 +276,17 @@ public final class IncidentService implements AutoCloseable {
       }
       Map<Long, Pending> updates = new LinkedHashMap<>();
       long last = batch.get(batch.size() - 1).id();
-      List<AlertGrouping> all = groupAll(batch);
-      if (all != null) {
-        for (int i = 0; i < batch.size(); i++) {
-          record(batch.get(i), all.get(i), updates);
-        }
-      } else {
-        for (StoredAlert a : batch) {
-          groupOne(a, updates);
+      for (int from = 0; from < batch.size(); from += PER_TRANSACTION) {
+        List<StoredAlert> part = batch.subList(from, Math.min(batch.size(), from + PER_TRANSACTION));
+        List<AlertGrouping> all = groupAll(part);
+        if (all != null) {
+          for (int i = 0; i < part.size(); i++) {
+            record(part.get(i), all.get(i), updates);
+          }
+        } else {
+          for (StoredAlert a : part) {
+            groupOne(a, updates);
+          }
         }
       }
       List<IncidentUpdate> round = new ArrayList<>(updates.size());

@@ -51,8 +51,11 @@ final class AlertEnricher implements AutoCloseable {
     }
   }
 
-  /** Alerts enriched per store transaction: a burst of alerts costs one commit per this many. */
-  static final int BATCH = 256;
+  /**
+   * Alerts enriched per store transaction: a burst costs one commit per this many; small enough that the transaction
+   * holds SQLite's one writer only briefly (the alert writer waits behind it).
+   */
+  static final int BATCH = 64;
 
   private final Reputations reputations;
   private final Store store;
