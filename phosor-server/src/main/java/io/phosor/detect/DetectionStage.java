@@ -573,6 +573,11 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     return Math.max(0, (clock.millis() - lastIngestedMillis) / 1000.0);
   }
 
+  /** Alerts waiting to be stored (the alert writer's queue). */
+  public int alertsWaiting() {
+    return writer.queued();
+  }
+
   /** The id of the last event run through the engine. */
   public long lastProcessed() {
     return lastProcessed;

@@ -66,6 +66,10 @@ final class AlertEnricher implements AutoCloseable {
   private final Counter failed;
   private final Thread worker;
   private volatile boolean running = true;
+  private volatile java.util.function.BooleanSupplier yieldTo = () -> false;
+  /** While storing alerts is behind: wait steps before a store transaction, and the most waited per transaction. */
+  private static final long YIELD_MS = 10;
+  private static final long MAX_YIELD_MS = 200;
 
   AlertEnricher(Reputations reputations, Store store, BiConsumer<StoredAlert, Map<String, Object>> published,
       MeterRegistry registry) {
@@ -86,6 +90,22 @@ final class AlertEnricher implements AutoCloseable {
 
   void start() {
     worker.start();
+  }
+
+  /** While {@code busy} says so, each store transaction waits a little first (at most {@value #MAX_YIELD_MS} ms). */
+  void yieldWhile(java.util.function.BooleanSupplier busy) {
+    this.yieldTo = busy;
+  }
+
+  private void giveWay() {
+    for (long waited = 0; waited < MAX_YIELD_MS && running && yieldTo.getAsBoolean(); waited += YIELD_MS) {
+      try {
+        Thread.sleep(YIELD_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Takes newly stored alerts (an AlertService listener, on the alert writer's thread): never blocks. */
@@ -211,6 +231,7 @@ final class AlertEnricher implements AutoCloseable {
       }
       batch.clear();
       batch.add(a);
+      giveWay(); // meanwhile more alerts gather: the batch gets bigger, not the number of transactions
       queue.drainTo(batch, BATCH - 1);
       try {
         enrichBatch(batch);

@@ -100,6 +100,14 @@ public final class Intel implements AutoCloseable {
     return matcher;
   }
 
+  /**
+   * Gives way to storing alerts: while {@code busy} says so (the alert writer is behind), the enrichment worker waits a
+   * little before each store transaction (SQLite has one writer; alerts come first).
+   */
+  public void yieldWhile(java.util.function.BooleanSupplier busy) {
+    enricher.yieldWhile(busy);
+  }
+
   /** The alert listener (AlertService.addListener): queues, never blocks. */
   public void onAlerts(List<StoredAlert> fresh) {
     enricher.onAlerts(fresh);

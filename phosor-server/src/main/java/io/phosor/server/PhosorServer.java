@@ -100,6 +100,8 @@ public final class PhosorServer implements AutoCloseable {
   private final String apiToken;
   /** Detection backlog (events) above which indexing waits: a few batches, well under a second of work. */
   static final long DETECTION_FIRST_LAG = 20_000;
+  /** Alerts waiting to be stored above which incident grouping waits: more than one delivery (512) behind. */
+  static final int ALERTS_FIRST_BACKLOG = 512;
   private final Store store;
   private final PemIdentity httpTls;
   private final Accounts accounts;
@@ -264,6 +266,8 @@ public final class PhosorServer implements AutoCloseable {
     // Incidents: alerts grouped on a worker of their own (the alert writer's thread only wakes it).
     this.incidents = new IncidentService(store, config.response().incidentWindow(), live::publish, registry, clock);
     alerts.addListener(incidents::onAlerts);
+    // storing alerts first: grouping waits a little while more than one delivery of alerts is waiting
+    incidents.yieldWhile(() -> detection.alertsWaiting() > ALERTS_FIRST_BACKLOG);
     incidents.addListener(response.listener());
     incidents.addListener(forwarders);
     status.stat("open_incidents", () -> orNull(incidents::unresolved));
@@ -280,6 +284,7 @@ public final class PhosorServer implements AutoCloseable {
     this.intel = new Intel(config.response(), data, store.alerts(), live, audit, registry, clock);
     pipeline.enrichWith(intel.eventEnricher());
     alerts.addListener(intel::onAlerts);
+    intel.yieldWhile(() -> detection.alertsWaiting() > ALERTS_FIRST_BACKLOG);
     intel.register(http.app());
     health.register("intel", intel::health);
     if (indexing != null) {
