@@ -62,6 +62,8 @@ final class AlertWriter {
   private boolean delivering;
   /** Set by {@link #close}: deliver what is queued, then stop. Guarded by {@link #lock}. */
   private boolean stopping;
+  /** Set when the writer gave up on alerts at shutdown: never drained again. Guarded by {@link #lock}. */
+  private boolean abandoned;
   /** After it: give up retrying a failing delivery (System.nanoTime; 0 = never). */
   private volatile long giveUpAt;
   private volatile long storedThrough;
@@ -134,7 +136,7 @@ final class AlertWriter {
   boolean drained() {
     lock.lock();
     try {
-      return queue.isEmpty() && !delivering;
+      return queue.isEmpty() && !delivering && !abandoned;
     } finally {
       lock.unlock();
     }
@@ -194,6 +196,8 @@ final class AlertWriter {
         changed.signalAll();
         if (!delivered) {
           // gave up at shutdown: drop what waits too; it is detected again from the journal at the next start
+          // (storedThrough stays before it, and drained() says no from now on)
+          abandoned = true;
           queue.clear();
           queuedAlerts = 0;
           return;

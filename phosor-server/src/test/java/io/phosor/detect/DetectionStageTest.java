@@ -139,6 +139,30 @@ class DetectionStageTest {
   }
 
   @Test
+  void alertsStillUnstoredWhenShutdownGivesUpAreNotPassedByTheSavedPosition() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(false);
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      Engine engine = new Engine(EngineConfig.DEFAULTS, Clock.systemUTC());
+      engine.setRules(RuleFiles.parse(EVERY_EVENT, "test"));
+      DetectionStage stage = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), 1000, batch -> {
+        if (down.get()) {
+          throw new IllegalStateException("database unavailable");
+        }
+        alerts.addAll(batch);
+      }, dir.resolve("baselines.json"), registry, Clock.systemUTC());
+      stage.start();
+      stage.accept(journaled(journal, 10));
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 10 && savedPosition() == 10);
+      down.set(true);
+      stage.accept(journaled(journal, 5));
+      await().atMost(Duration.ofSeconds(10)).until(() -> stage.lastProcessed() == 15);
+      stage.close(Duration.ofSeconds(2)); // the store stays down: the writer gives up on the last 5 alerts
+      assertThat(alerts).hasSize(10);
+      assertThat(savedPosition()).as("the next start detects events 11-15 again").isEqualTo(10);
+    }
+  }
+
+  @Test
   void replacedRulesTakeEffectWithoutARestart() throws Exception {
     try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
       DetectionStage stage = stage(journal, 1000);
@@ -218,14 +242,14 @@ class DetectionStageTest {
     final AlertService service = new AlertService(store.alerts(), registry);
     private java.sql.Connection holder;
 
-    void lock() throws Exception {
+    void lock() throws java.sql.SQLException {
       holder = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store").resolve("phosor.db"));
       try (var st = holder.createStatement()) {
         st.execute("BEGIN IMMEDIATE"); // takes SQLite's write lock until COMMIT
       }
     }
 
-    void unlock() throws Exception {
+    void unlock() throws java.sql.SQLException {
       try (var st = holder.createStatement()) {
         st.execute("COMMIT");
       }
@@ -238,7 +262,7 @@ class DetectionStageTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.sql.SQLException {
       if (holder != null) {
         unlock();
       }
