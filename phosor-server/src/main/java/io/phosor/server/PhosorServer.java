@@ -100,8 +100,12 @@ public final class PhosorServer implements AutoCloseable {
   private final String apiToken;
   /** Detection backlog (events) above which indexing waits: a few batches, well under a second of work. */
   static final long DETECTION_FIRST_LAG = 20_000;
-  /** Alerts waiting to be stored above which incident grouping waits: more than one delivery (512) behind. */
-  static final int ALERTS_FIRST_BACKLOG = 512;
+  /**
+   * Alerts waiting to be stored above which incident grouping and enrichment wait: any. With more (512: one
+   * delivery) they took turns at SQLite's one writer with the alert writer and doubled alert latency at 5,000
+   * events/s on a quiet machine (BENCHMARKS.md, issue 10).
+   */
+  static final int ALERTS_FIRST_BACKLOG = 0;
   private final Store store;
   private final PemIdentity httpTls;
   private final Accounts accounts;
