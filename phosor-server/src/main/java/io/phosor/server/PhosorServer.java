@@ -270,7 +270,7 @@ public final class PhosorServer implements AutoCloseable {
     // Incidents: alerts grouped on a worker of their own (the alert writer's thread only wakes it).
     this.incidents = new IncidentService(store, config.response().incidentWindow(), live::publish, registry, clock);
     alerts.addListener(incidents::onAlerts);
-    // storing alerts first: grouping waits a little while more than one delivery of alerts is waiting
+    // storing alerts first: grouping waits a little while alerts wait to be stored
     incidents.yieldWhile(() -> detection.alertsWaiting() > ALERTS_FIRST_BACKLOG);
     incidents.addListener(response.listener());
     incidents.addListener(forwarders);
