@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * Alerts from the engine to storage and on: each batch is stored in one transaction (an alert already
  * stored, by fingerprint, is ignored, so a replay after a crash raises nothing twice), then every newly stored
  * alert is logged ({@code phosor.alert}), counted ({@code phosor_alerts_total{rule,severity}}) and handed to
- * the listeners (live feed, incidents). When the store is down {@link #deliver} throws and the detection
- * stage holds the batch and retries.
+ * the listeners (live feed, incidents). The detection stage calls {@link #deliver} from its alert writer thread
+ * ({@code phosor-alert-writer}) with everything raised since the last call, so one transaction (one commit) covers
+ * many of the engine's batches. When the store is down {@link #deliver} throws and the writer holds the batch and
+ * retries.
  */
 public final class AlertService implements AlertDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(AlertService.class);
@@ -39,7 +41,7 @@ public final class AlertService implements AlertDelivery {
     this.registry = registry;
   }
 
-  /** Adds a consumer of newly stored alerts (called on the detect thread: must not block). */
+  /** Adds a consumer of newly stored alerts (called on the alert writer's thread, {@code phosor-alert-writer}: must not block, or it holds up storing). */
   public void addListener(Consumer<List<StoredAlert>> listener) {
     listeners.add(listener);
   }

@@ -36,9 +36,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The engine is advanced once a second (timers, expiry); new-value baselines are written to
  * {@code baselines.json} (atomically) every minute and at shutdown, and restored at start. With them goes
- * {@code detect.position}, the id of the last processed event: after a crash the stage resumes there and
- * reads the events the engine had not seen back from the journal (an event processed after the last save is
+ * {@code detect.position}, the id of the last event whose alerts are stored: after a crash the stage resumes there
+ * and reads the events the engine had not seen back from the journal (an event processed after the last save is
  * processed again; the alert store ignores an alert it already has, by fingerprint).
+ *
+ * <p>Alerts are stored off the detect thread, by an {@link AlertWriter} ({@code phosor-alert-writer}) that stores
+ * whatever has accumulated in one transaction. The position saved is never past an event whose alerts the writer
+ * has not stored yet; when its bounded queue is full the detect thread waits (and the journal absorbs ingestion).
  *
  * <p>Windows survive a restart (graceful or not) by replay: {@code detect.position} also holds the id from
  * which the journal covers the longest window of the rules (plus the late tolerance, at most
@@ -63,11 +67,10 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   private final Engine engine;
   private final Path journalDir;
   private final int capacity;
-  private final AlertDelivery delivery;
+  private final AlertWriter writer;
   private final List<Alert> pending = new ArrayList<>();
   private final AlertSink alerts = pending::add;
   private final AtomicReference<RuleSwap> ruleSwap = new AtomicReference<>();
-  private volatile String deliveryProblem;
   private final Path baselinesFile;
   private final Path positionFile;
   private BaselineKeeper keeper;
@@ -110,7 +113,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     this.engine = engine;
     this.journalDir = journalDir;
     this.capacity = capacity;
-    this.delivery = delivery;
+    this.writer = new AlertWriter(delivery, AlertWriter.DEFAULT_CAPACITY, startAfterSeq, registry);
     this.baselinesFile = baselinesFile;
     this.positionFile = baselinesFile == null ? null : baselinesFile.resolveSibling("detect.position");
     this.clock = clock;
@@ -126,6 +129,9 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     Gauge.builder("phosor.detect.queue.depth", queued, AtomicInteger::get)
         .description("Events waiting in the detection queue").register(registry);
     Gauge.builder("phosor.detect.queue.capacity", () -> capacity).description("Capacity of the detection queue (events)")
+        .register(registry);
+    Gauge.builder("phosor.detect.position", this, s -> s.savedPosition)
+        .description("The detection position last saved: every alert of an event up to this id is stored")
         .register(registry);
     Gauge.builder("phosor.detect.lag.events", this, DetectionStage::lagEvents)
         .description("Journaled events not yet run through the engine").register(registry);
@@ -191,6 +197,8 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     long now = clock.millis();
     nextAdvance = now + ADVANCE_EVERY.toMillis();
     nextSave = now + SAVE_EVERY.toMillis();
+    writer.storedThrough(lastProcessed);
+    writer.start();
     thread.start();
   }
 
@@ -289,6 +297,7 @@ public final class DetectionStage implements EventSink, AutoCloseable {
     }
     engineStats = engine.stats();
     flush();
+    writer.close(shutdownDeadline == 0 ? System.nanoTime() : shutdownDeadline);
     saveBaselines();
   }
 
@@ -333,46 +342,30 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   }
 
   /**
-   * Hands the alerts raised so far to the delivery; while it fails (the database is down) the detect thread
-   * holds them and retries with backoff, so detection falls behind (and reads back from the journal later)
-   * instead of losing an alert. The detection position is only saved with nothing held.
+   * Hands the alerts raised so far to the {@link AlertWriter}, marked with the last processed event id; waits while
+   * its queue is full (the store is slow or down), so detection falls behind (and reads back from the journal later)
+   * instead of losing an alert. At shutdown it gives up waiting at the deadline and keeps them: the detection
+   * position is never saved past an alert that is not stored.
    */
   private void flush() {
-    long backoff = 100;
-    while (!pending.isEmpty()) {
-      try {
-        delivery.deliver(List.copyOf(pending));
-        pending.clear();
-        if (deliveryProblem != null) {
-          LOG.warn("alert delivery works again; detection continues");
-          deliveryProblem = null;
-        }
-        return;
-      } catch (RuntimeException e) {
-        if (deliveryProblem == null) {
-          LOG.error("alert delivery failed ({}); holding {} alerts and retrying, detection waits meanwhile",
-              e.getMessage(), pending.size());
-        }
-        deliveryProblem = "cannot store alerts: " + e.getMessage();
-        if (stopping && shutdownDeadline != 0 && System.nanoTime() > shutdownDeadline) {
-          LOG.error("shutdown: {} alerts could not be delivered; they will be raised again from the journal at the "
-              + "next start (the detection position was not saved past them)", pending.size());
-          return;
-        }
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        backoff = Math.min(backoff * 2, 5_000);
-      }
+    if (pending.isEmpty()) {
+      return;
     }
+    if (writer.submit(List.copyOf(pending), lastProcessed, this::pastShutdownDeadline)) {
+      pending.clear();
+    } else {
+      LOG.error("shutdown: {} alerts could not be handed to the alert writer; they will be raised again from the "
+          + "journal at the next start (the detection position was not saved past them)", pending.size());
+    }
+  }
+
+  private boolean pastShutdownDeadline() {
+    return stopping && shutdownDeadline != 0 && System.nanoTime() > shutdownDeadline;
   }
 
   /** Why alerts are not being delivered (the store is down), or null. */
   public String deliveryProblem() {
-    return deliveryProblem;
+    return writer.problem();
   }
 
   /**
@@ -493,8 +486,8 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       engine.advance(alerts);
       engineStats = engine.stats();
       flush();
-      if (lastProcessed != savedPosition) {
-        savePosition(); // every second: a crash repeats at most a second of detection
+      if (safePosition() != savedPosition) {
+        savePosition(); // every second: a crash repeats at most a second of detection (and unstored alerts)
       }
     }
     if (now >= nextSave) {
@@ -526,16 +519,28 @@ public final class DetectionStage implements EventSink, AutoCloseable {
   }
 
   /**
-   * Writes {@code detect.position}: the last processed id and, when rules keep windows, the id after which
-   * the journal covers them (for the replay at the next start). Not while alerts wait for delivery: the
-   * position never passes an alert that is not stored.
+   * The furthest event id whose alerts, and those of every event before it, are stored: the last processed id when
+   * the alert writer has stored everything handed to it, else the mark of its last stored hand-off.
+   */
+  private long safePosition() {
+    // alerts held here (a hand-off given up at shutdown) belong to events after the writer's last mark
+    return pending.isEmpty() && writer.drained() ? lastProcessed : writer.storedThrough();
+  }
+
+  /**
+   * Writes {@code detect.position}: the id of the last event whose alerts are stored (see {@link #safePosition})
+   * and, when rules keep windows, the id after which the journal covers them (for the replay at the next start).
+   * The position never passes an alert that is not stored.
    */
   private void savePosition() {
-    if (positionFile == null || !pending.isEmpty()) {
+    if (positionFile == null) {
+      return;
+    }
+    long at = safePosition();
+    if (at < 0 || at < savedPosition) {
       return;
     }
     long from = replayStart();
-    long at = lastProcessed;
     String pos = from >= 0 && from < at ? at + " " + from : Long.toString(at);
     try {
       writeAtomically(positionFile, pos.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -578,6 +583,11 @@ public final class DetectionStage implements EventSink, AutoCloseable {
       return 0;
     }
     return Math.max(0, (clock.millis() - lastIngestedMillis) / 1000.0);
+  }
+
+  /** Alerts waiting to be stored (the alert writer's queue). */
+  public int alertsWaiting() {
+    return writer.queued();
   }
 
   /** The id of the last event run through the engine. */

@@ -130,7 +130,7 @@ public final class Forwarders implements EventSink, IncidentListener, AutoClosea
     wake(Kind.EVENTS);
   }
 
-  /** Takes newly stored alerts (an alert listener, on the detection thread): only wakes. */
+  /** Takes newly stored alerts (an alert listener, on the alert writer's thread): only wakes. */
   public void onAlerts(List<StoredAlert> fresh) {
     if (!fresh.isEmpty()) {
       wake(Kind.ALERTS);

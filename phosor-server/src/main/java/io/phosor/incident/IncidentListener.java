@@ -8,4 +8,14 @@ package io.phosor.incident;
 public interface IncidentListener {
   /** One stored change. */
   void onUpdate(IncidentUpdate update);
+
+  /**
+   * The changes of one grouping round (in order, each incident once), all stored; by default one {@link #onUpdate}
+   * each. A listener that writes to the store overrides it to write the round at once.
+   */
+  default void onUpdates(java.util.List<IncidentUpdate> updates) {
+    for (IncidentUpdate u : updates) {
+      onUpdate(u);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import io.phosor.store.AlertQuery;
 import io.phosor.store.IncidentEvent;
 import io.phosor.store.IncidentQuery;
 import io.phosor.store.IncidentStatus;
+import io.phosor.store.Incidents;
 import io.phosor.store.IncidentSummary;
 import io.phosor.store.Store;
 import io.phosor.store.StoreException;
@@ -33,10 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Groups stored alerts into incidents and makes every change to an incident known.
  *
- * <p>Grouping runs on one worker thread of its own, never on the detection thread: {@link #onAlerts} (an
+ * <p>Grouping runs on one worker thread of its own, never on the detection or alert writer thread: {@link #onAlerts} (an
  * {@code AlertService} listener) only wakes it. The worker reads the alerts above its cursor from the store in id
- * order, groups each in one store transaction ({@code Incidents.group}: the same entity, not resolved, last alert
- * within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
+ * order, groups them {@value #PER_TRANSACTION} per store transaction ({@code Incidents.groupAll}, one commit for many;
+ * per alert: the same entity, not resolved, last alert within the window, else a new incident), tells the {@link IncidentListener}s and the live feed, and then saves
  * the cursor (setting {@value #CURSOR}; on the very first start it begins after the alerts already stored, so an
  * upgrade does not turn old alerts into incidents). After a crash it starts again above the saved cursor: an
  * alert grouped before the crash is found linked and not linked twice, and its update is sent again (listeners
@@ -52,6 +53,12 @@ public final class IncidentService implements AutoCloseable {
   static final String CURSOR = "incidents.cursor";
   /** Alerts read per store round trip: large enough for a burst, small enough to tell listeners promptly. */
   static final int BATCH = 200;
+  /**
+   * Alerts grouped per store transaction. SQLite has one writer: a transaction holds it, and the alert writer waits
+   * behind it, so grouping many alerts per commit saves fsyncs but delays storing alerts (and the live feed). 50
+   * keeps a grouping transaction to a few milliseconds while committing 50 times less often than one per alert.
+   */
+  static final int PER_TRANSACTION = 50;
   /** Who groups alerts, in timelines and updates. */
   static final String SYSTEM = "system";
   /** The worker looks for alerts this often even without a wake-up (a missed one, another node's). */
@@ -64,6 +71,14 @@ public final class IncidentService implements AutoCloseable {
   private final Duration window;
   private final BiConsumer<String, Object> feed;
   private final Clock clock;
+  /**
+   * While storing new alerts is behind, the worker waits this long before each grouping transaction, up to
+   * {@link #MAX_YIELD_MS}: SQLite has one writer, and alerts (the live feed, the latency people see) come first.
+   */
+  private static final long YIELD_MS = 10;
+  /** The most a grouping transaction waits for the alert writer: grouping still moves during an alert flood. */
+  private static final long MAX_YIELD_MS = 200;
+  private volatile java.util.function.BooleanSupplier yieldTo = () -> false;
   private final List<IncidentListener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final Counter opened;
@@ -114,6 +129,30 @@ public final class IncidentService implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives way to storing alerts: while {@code busy} says so (the alert writer is behind), each grouping transaction
+   * waits a little first (at most {@value #MAX_YIELD_MS} ms), so the two do not take turns at SQLite's one writer.
+   */
+  public void yieldWhile(java.util.function.BooleanSupplier busy) {
+    this.yieldTo = Objects.requireNonNull(busy, "busy");
+  }
+
+  private void giveWay() {
+    for (long waited = 0; waited < MAX_YIELD_MS && yieldTo.getAsBoolean(); waited += YIELD_MS) {
+      synchronized (lock) {
+        if (stopping) {
+          return;
+        }
+        try {
+          lock.wait(YIELD_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** Adds a listener of every incident change (called after the change is stored). */
   public void addListener(IncidentListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -131,7 +170,7 @@ public final class IncidentService implements AutoCloseable {
     }
   }
 
-  /** Takes newly stored alerts (an {@code AlertService} listener, on the detection thread): only wakes the worker. */
+  /** Takes newly stored alerts (an {@code AlertService} listener, on the alert writer's thread): only wakes the worker. */
   public void onAlerts(List<StoredAlert> fresh) {
     long max = 0;
     for (StoredAlert a : fresh) {
@@ -268,34 +307,72 @@ public final class IncidentService implements AutoCloseable {
         return total;
       }
       Map<Long, Pending> updates = new LinkedHashMap<>();
-      long last = processed;
-      for (StoredAlert a : batch) {
-        groupOne(a, updates);
-        last = a.id();
+      long last = batch.get(batch.size() - 1).id();
+      for (int from = 0; from < batch.size(); from += PER_TRANSACTION) {
+        List<StoredAlert> part = batch.subList(from, Math.min(batch.size(), from + PER_TRANSACTION));
+        giveWay();
+        List<AlertGrouping> all = groupAll(part);
+        if (all != null) {
+          for (int i = 0; i < part.size(); i++) {
+            record(part.get(i), all.get(i), updates);
+          }
+        } else {
+          for (StoredAlert a : part) {
+            groupOne(a, updates);
+          }
+        }
       }
+      List<IncidentUpdate> round = new ArrayList<>(updates.size());
+      List<String> changes = new ArrayList<>(updates.size());
       for (Pending p : updates.values()) {
-        tell(new IncidentUpdate(p.incident, p.alerts, p.created, p.incident.status(), SYSTEM),
-            p.created ? "created" : "alerts_linked");
+        round.add(new IncidentUpdate(p.incident, p.alerts, p.created, p.incident.status(), SYSTEM));
+        changes.add(p.created ? "created" : "alerts_linked");
       }
+      tellAll(round, changes);
       store.settings().put(CURSOR, Long.toString(last));
       setProcessed(last);
       total += batch.size();
     }
   }
 
+  /**
+   * Groups the whole batch in one store transaction (one commit); null when one alert of it cannot be grouped
+   * (deleted since it was read, or a value the store refuses): then the batch is grouped one alert at a time, which
+   * skips that one.
+   */
+  private List<AlertGrouping> groupAll(List<StoredAlert> batch) {
+    List<Incidents.GroupRequest> requests = new ArrayList<>(batch.size());
+    for (StoredAlert a : batch) {
+      Entity e = Entity.of(a.alert().ruleId(), a.alert().groupKey());
+      requests.add(new Incidents.GroupRequest(a.id(), e.type(), e.value(), e.title(ruleName(a))));
+    }
+    try {
+      return store.incidents().groupAll(requests, window, SYSTEM);
+    } catch (StoreNotFoundException | IllegalArgumentException ex) {
+      LOG.debug("incidents: grouping {} alerts one by one: {}", batch.size(), ex.getMessage());
+      return null;
+    }
+  }
+
+  private static String ruleName(StoredAlert a) {
+    return a.alert().ruleName() == null || a.alert().ruleName().isBlank() ? a.alert().ruleId() : a.alert().ruleName();
+  }
+
   private void groupOne(StoredAlert a, Map<Long, Pending> updates) {
     Entity e = Entity.of(a.alert().ruleId(), a.alert().groupKey());
-    String name = a.alert().ruleName() == null || a.alert().ruleName().isBlank() ? a.alert().ruleId()
-        : a.alert().ruleName();
     AlertGrouping g;
     try {
-      g = store.incidents().group(a.id(), e.type(), e.value(), e.title(name), window, SYSTEM);
+      g = store.incidents().group(a.id(), e.type(), e.value(), e.title(ruleName(a)), window, SYSTEM);
     } catch (StoreNotFoundException | IllegalArgumentException ex) {
       // deleted since it was read, or a value the store refuses: retrying would never succeed
       skipped.increment();
       LOG.warn("incidents: alert {} not grouped: {}", a.id(), ex.getMessage());
       return;
     }
+    record(a, g, updates);
+  }
+
+  private void record(StoredAlert a, AlertGrouping g, Map<Long, Pending> updates) {
     if (g.linked()) {
       grouped.increment();
       if (g.created()) {
@@ -442,6 +519,28 @@ public final class IncidentService implements AutoCloseable {
         LOG.error("incident listener failed on incident {}: {}", update.incident().id(), e.toString(), e);
       }
     }
+    publish(update, change);
+  }
+
+  /** Tells the listeners a grouping round's updates at once ({@link IncidentListener#onUpdates}), then the feed. */
+  private void tellAll(List<IncidentUpdate> round, List<String> changes) {
+    if (round.isEmpty()) {
+      return;
+    }
+    for (IncidentListener l : listeners) {
+      try {
+        l.onUpdates(round);
+      } catch (RuntimeException e) {
+        listenerFailures.increment();
+        LOG.error("incident listener failed on {} incident updates: {}", round.size(), e.toString(), e);
+      }
+    }
+    for (int i = 0; i < round.size(); i++) {
+      publish(round.get(i), changes.get(i));
+    }
+  }
+
+  private void publish(IncidentUpdate update, String change) {
     try {
       IncidentSummary s = store.incidents().summary(update.incident().id()).orElse(null);
       Map<String, Object> payload = s == null ? IncidentJson.incident(update.incident(), null, 0)

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Enriches newly stored alerts with what is known about their addresses. {@link #onAlerts} runs on the
- * detection thread and only offers the alerts to a bounded queue (when it is full the alert stays unenriched,
- * counted in {@code phosor_intel_enrich_dropped_total}); one worker thread takes them, looks up every address
+ * alert writer's thread and only offers the alerts to a bounded queue (when it is full the alert stays unenriched,
+ * counted in {@code phosor_intel_enrich_dropped_total}); one worker thread takes them (whatever has accumulated, up to {@link #BATCH}), looks up every address
  * of the alert's group key (fields whose name ends in {@code .ip}) — local indicators and, for public addresses,
  * the remote services — and stores {@code {"ip": {"<address>": {"indicators": [...], "abuseipdb": {...},
- * "otx": {...}}}}} on the alert, then hands the stored alert to {@code published} (the live feed's
+ * "otx": {...}}}}} on the alert (one store transaction per batch), then hands the stored alert to {@code published} (the live feed's
  * {@code alert_enriched} message).
  */
 final class AlertEnricher implements AutoCloseable {
@@ -37,7 +37,25 @@ final class AlertEnricher implements AutoCloseable {
   interface Store {
     /** Sets the alert's enrichment and returns the alert. */
     StoredAlert enrich(long id, String json);
+
+    /**
+     * Sets the enrichment of several alerts and returns them as stored (an alert that no longer exists is left
+     * out); the store does it in one transaction. By default one {@link #enrich} each.
+     */
+    default List<StoredAlert> enrichAll(Map<Long, String> jsonById) {
+      List<StoredAlert> out = new java.util.ArrayList<>();
+      for (Map.Entry<Long, String> e : jsonById.entrySet()) {
+        out.add(enrich(e.getKey(), e.getValue()));
+      }
+      return out;
+    }
   }
+
+  /**
+   * Alerts enriched per store transaction: a burst costs one commit per this many; small enough that the transaction
+   * holds SQLite's one writer only briefly (the alert writer waits behind it).
+   */
+  static final int BATCH = 64;
 
   private final Reputations reputations;
   private final Store store;
@@ -48,6 +66,10 @@ final class AlertEnricher implements AutoCloseable {
   private final Counter failed;
   private final Thread worker;
   private volatile boolean running = true;
+  private volatile java.util.function.BooleanSupplier yieldTo = () -> false;
+  /** While storing alerts is behind: wait steps before a store transaction, and the most waited per transaction. */
+  private static final long YIELD_MS = 10;
+  private static final long MAX_YIELD_MS = 200;
 
   AlertEnricher(Reputations reputations, Store store, BiConsumer<StoredAlert, Map<String, Object>> published,
       MeterRegistry registry) {
@@ -70,7 +92,23 @@ final class AlertEnricher implements AutoCloseable {
     worker.start();
   }
 
-  /** Takes newly stored alerts (an AlertService listener, on the detection thread): never blocks. */
+  /** While {@code busy} says so, each store transaction waits a little first (at most {@value #MAX_YIELD_MS} ms). */
+  void yieldWhile(java.util.function.BooleanSupplier busy) {
+    this.yieldTo = busy;
+  }
+
+  private void giveWay() {
+    for (long waited = 0; waited < MAX_YIELD_MS && running && yieldTo.getAsBoolean(); waited += YIELD_MS) {
+      try {
+        Thread.sleep(YIELD_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Takes newly stored alerts (an AlertService listener, on the alert writer's thread): never blocks. */
   void onAlerts(List<StoredAlert> fresh) {
     for (StoredAlert a : fresh) {
       if (addresses(a).isEmpty()) {
@@ -118,6 +156,10 @@ final class AlertEnricher implements AutoCloseable {
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);
     }
+    storeOne(a, e, json);
+  }
+
+  private void storeOne(StoredAlert a, Map<String, Object> e, String json) {
     StoredAlert stored;
     try {
       stored = store.enrich(a.id(), json);
@@ -127,14 +169,56 @@ final class AlertEnricher implements AutoCloseable {
       return;
     }
     enriched.increment();
+    publish(stored, e);
+  }
+
+  private void publish(StoredAlert stored, Map<String, Object> e) {
     try {
       published.accept(stored, e);
     } catch (RuntimeException ex) {
-      LOG.warn("intel: publishing the enrichment of alert {} failed: {}", a.id(), ex.toString());
+      LOG.warn("intel: publishing the enrichment of alert {} failed: {}", stored.id(), ex.toString());
+    }
+  }
+
+  /**
+   * Enriches the alerts now and stores them in one transaction (the worker's step for what has accumulated); when
+   * storing the batch fails, each alert is stored on its own, so one bad alert does not cost the others.
+   */
+  void enrichBatch(List<StoredAlert> batch) {
+    if (batch.size() == 1) {
+      enrichOne(batch.get(0));
+      return;
+    }
+    Map<Long, Map<String, Object>> enrichments = new LinkedHashMap<>();
+    Map<Long, String> json = new LinkedHashMap<>();
+    for (StoredAlert a : batch) {
+      Map<String, Object> e = enrichment(a);
+      enrichments.put(a.id(), e);
+      try {
+        json.put(a.id(), JSON.writeValueAsString(e));
+      } catch (JsonProcessingException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+    List<StoredAlert> stored;
+    try {
+      stored = store.enrichAll(json);
+    } catch (StoreException | IllegalArgumentException ex) {
+      LOG.debug("intel: storing {} enrichments together failed ({}); one by one", batch.size(), ex.getMessage());
+      for (StoredAlert a : batch) {
+        storeOne(a, enrichments.get(a.id()), json.get(a.id()));
+      }
+      return;
+    }
+    failed.increment(batch.size() - stored.size());
+    for (StoredAlert s : stored) {
+      enriched.increment();
+      publish(s, enrichments.get(s.id()));
     }
   }
 
   private void run() {
+    List<StoredAlert> batch = new java.util.ArrayList<>(BATCH);
     while (running) {
       StoredAlert a;
       try {
@@ -145,11 +229,15 @@ final class AlertEnricher implements AutoCloseable {
       if (a == null) {
         continue;
       }
+      batch.clear();
+      batch.add(a);
+      giveWay(); // meanwhile more alerts gather: the batch gets bigger, not the number of transactions
+      queue.drainTo(batch, BATCH - 1);
       try {
-        enrichOne(a);
+        enrichBatch(batch);
       } catch (RuntimeException e) {
-        failed.increment();
-        LOG.error("intel: enriching alert {} failed: {}", a.id(), e.toString(), e);
+        failed.increment(batch.size());
+        LOG.error("intel: enriching {} alerts from {} failed: {}", batch.size(), a.id(), e.toString(), e);
       }
     }
   }

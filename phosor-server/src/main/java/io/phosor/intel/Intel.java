@@ -67,7 +67,18 @@ public final class Intel implements AutoCloseable {
     Otx otx = config.otxKey() == null ? null : new Otx(config.otxUrl(), config.otxKey(), http, REQUEST_TIMEOUT);
     this.reputations = new Reputations(files::index, abuse, otx,
         new LookupBudget(config.intelLookupsPerMinute(), clock), registry, clock);
-    this.enricher = new AlertEnricher(reputations, alerts::enrich, (stored, enrichment) -> {
+    AlertEnricher.Store enrichments = new AlertEnricher.Store() {
+      @Override
+      public StoredAlert enrich(long id, String json) {
+        return alerts.enrich(id, json);
+      }
+
+      @Override
+      public List<StoredAlert> enrichAll(Map<Long, String> jsonById) {
+        return alerts.enrichAll(jsonById);
+      }
+    };
+    this.enricher = new AlertEnricher(reputations, enrichments, (stored, enrichment) -> {
       if (live != null) {
         live.publish("alert_enriched", AlertRoutes.toJson(stored));
       }
@@ -87,6 +98,14 @@ public final class Intel implements AutoCloseable {
   /** The ingest hook (Pipeline.enrichWith). */
   public EventEnricher eventEnricher() {
     return matcher;
+  }
+
+  /**
+   * Gives way to storing alerts: while {@code busy} says so (the alert writer is behind), the enrichment worker waits a
+   * little before each store transaction (SQLite has one writer; alerts come first).
+   */
+  public void yieldWhile(java.util.function.BooleanSupplier busy) {
+    enricher.yieldWhile(busy);
   }
 
   /** The alert listener (AlertService.addListener): queues, never blocks. */

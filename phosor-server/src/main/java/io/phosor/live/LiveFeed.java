@@ -176,7 +176,7 @@ public final class LiveFeed implements EventSink, AutoCloseable {
     });
   }
 
-  /** Takes newly stored alerts (an {@code AlertService} listener, on the detection thread). */
+  /** Takes newly stored alerts (an {@code AlertService} listener, on the alert writer's thread). */
   public void onAlerts(List<StoredAlert> fresh) {
     if (!anyWants(Topic.ALERT)) {
       return;

@@ -147,26 +147,57 @@ final class ResponseEngine implements IncidentListener, AutoCloseable {
   @Override
   public void onUpdate(IncidentUpdate update) {
     try {
-      StoredIncident incident = update.incident();
-      List<Plan> plans = new ArrayList<>();
-      for (StoredAlert alert : update.newAlerts()) {
-        Alert a = alert.alert();
-        for (Playbook p : playbooks.all()) {
-          if (p.enabled() && p.trigger().matches(a.severity(), a.ruleId(), a.tags(), incident.entityType())) {
-            for (Playbook.Action action : p.actions()) {
-              plans.addAll(plan(p, action, incident, alert));
-            }
-          }
-        }
-      }
-      if (update.statusChanged() && incident.status() == IncidentStatus.RESOLVED) {
-        resolvePlan(incident).ifPresent(plans::add);
-      }
-      queueAll(plans);
+      queueAll(plans(update));
     } catch (RuntimeException e) {
       listenerErrors.increment();
       LOG.error("response: cannot plan the actions of incident {}: {}", update.incident().id(), e.toString());
     }
+  }
+
+  /**
+   * The updates of one grouping round: their actions are inserted in one transaction (one commit for the round, not
+   * one per incident). When that fails, each update is tried on its own, so one bad incident does not cost the others
+   * their actions.
+   */
+  @Override
+  public void onUpdates(List<IncidentUpdate> updates) {
+    if (updates.size() == 1) {
+      onUpdate(updates.get(0));
+      return;
+    }
+    try {
+      List<Plan> plans = new ArrayList<>();
+      for (IncidentUpdate u : updates) {
+        plans.addAll(plans(u));
+      }
+      queueAll(plans);
+    } catch (RuntimeException e) {
+      LOG.debug("response: planning {} incident updates together failed ({}); one by one", updates.size(),
+          e.toString());
+      for (IncidentUpdate u : updates) {
+        onUpdate(u);
+      }
+    }
+  }
+
+  /** The actions of the playbooks that {@code update}'s new alerts (and a resolution) trigger. */
+  private List<Plan> plans(IncidentUpdate update) {
+    StoredIncident incident = update.incident();
+    List<Plan> plans = new ArrayList<>();
+    for (StoredAlert alert : update.newAlerts()) {
+      Alert a = alert.alert();
+      for (Playbook p : playbooks.all()) {
+        if (p.enabled() && p.trigger().matches(a.severity(), a.ruleId(), a.tags(), incident.entityType())) {
+          for (Playbook.Action action : p.actions()) {
+            plans.addAll(plan(p, action, incident, alert));
+          }
+        }
+      }
+    }
+    if (update.statusChanged() && incident.status() == IncidentStatus.RESOLVED) {
+      resolvePlan(incident).ifPresent(plans::add);
+    }
+    return plans;
   }
 
   /**

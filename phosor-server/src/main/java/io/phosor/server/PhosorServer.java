@@ -103,6 +103,12 @@ public final class PhosorServer implements AutoCloseable {
   private final String apiToken;
   /** Detection backlog (events) above which indexing waits: a few batches, well under a second of work. */
   static final long DETECTION_FIRST_LAG = 20_000;
+  /**
+   * Alerts waiting to be stored above which incident grouping and enrichment wait: any. With more (512: one
+   * delivery) they took turns at SQLite's one writer with the alert writer and doubled alert latency at 5,000
+   * events/s on a quiet machine (BENCHMARKS.md, issue 10).
+   */
+  static final int ALERTS_FIRST_BACKLOG = 0;
   private final Store store;
   private final PemIdentity httpTls;
   private final Accounts accounts;
@@ -267,9 +273,11 @@ public final class PhosorServer implements AutoCloseable {
     forwarders.register(http.app());
     health.register("forward", forwarders::health);
     status.stat("live_clients", live::clientCount);
-    // Incidents: alerts grouped on a worker of their own (the detection thread only wakes it).
+    // Incidents: alerts grouped on a worker of their own (the alert writer's thread only wakes it).
     this.incidents = new IncidentService(store, config.response().incidentWindow(), live::publish, registry, clock);
     alerts.addListener(incidents::onAlerts);
+    // storing alerts first: grouping waits a little while alerts wait to be stored
+    incidents.yieldWhile(() -> detection.alertsWaiting() > ALERTS_FIRST_BACKLOG);
     incidents.addListener(response.listener());
     incidents.addListener(forwarders);
     status.stat("open_incidents", () -> orNull(incidents::unresolved));
@@ -286,6 +294,7 @@ public final class PhosorServer implements AutoCloseable {
     this.intel = new Intel(config.response(), data, store.alerts(), live, audit, registry, clock);
     pipeline.enrichWith(intel.eventEnricher());
     alerts.addListener(intel::onAlerts);
+    intel.yieldWhile(() -> detection.alertsWaiting() > ALERTS_FIRST_BACKLOG);
     intel.register(http.app());
     health.register("intel", intel::health);
     if (indexing != null) {

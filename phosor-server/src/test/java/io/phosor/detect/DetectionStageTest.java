@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.phosor.alert.AlertService;
 import io.phosor.event.Event;
 import io.phosor.journal.Journal;
+import io.phosor.store.Store;
+import io.phosor.store.StoreSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -136,6 +139,30 @@ class DetectionStageTest {
   }
 
   @Test
+  void alertsStillUnstoredWhenShutdownGivesUpAreNotPassedByTheSavedPosition() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(false);
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
+      Engine engine = new Engine(EngineConfig.DEFAULTS, Clock.systemUTC());
+      engine.setRules(RuleFiles.parse(EVERY_EVENT, "test"));
+      DetectionStage stage = new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), 1000, batch -> {
+        if (down.get()) {
+          throw new IllegalStateException("database unavailable");
+        }
+        alerts.addAll(batch);
+      }, dir.resolve("baselines.json"), registry, Clock.systemUTC());
+      stage.start();
+      stage.accept(journaled(journal, 10));
+      await().atMost(Duration.ofSeconds(10)).until(() -> alerts.size() == 10 && savedPosition() == 10);
+      down.set(true);
+      stage.accept(journaled(journal, 5));
+      await().atMost(Duration.ofSeconds(10)).until(() -> stage.lastProcessed() == 15);
+      stage.close(Duration.ofSeconds(2)); // the store stays down: the writer gives up on the last 5 alerts
+      assertThat(alerts).hasSize(10);
+      assertThat(savedPosition()).as("the next start detects events 11-15 again").isEqualTo(10);
+    }
+  }
+
+  @Test
   void replacedRulesTakeEffectWithoutARestart() throws Exception {
     try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20)) {
       DetectionStage stage = stage(journal, 1000);
@@ -201,6 +228,119 @@ class DetectionStageTest {
       // bob fires with the two events from before the restart; eve's alert is not raised again
       assertThat(alerts).extracting(a -> a.groupKey().get("user.name")).containsExactly("eve", "bob");
       assertThat(alerts.get(1).eventIds()).containsExactly(2L, 3L, 7L);
+    }
+  }
+
+  // ---- alerts are stored off the detect thread (issue 10) ------------------------------------------------------
+
+  /**
+   * A real SQLite store whose write lock the test holds from a second connection (as another process would): the
+   * store's writes wait on it (busy timeout), so storing alerts is as slow as the test wants.
+   */
+  private final class LockedStore implements AutoCloseable {
+    final Store store = Store.open(StoreSettings.of(null, dir.resolve("store")), Clock.systemUTC());
+    final AlertService service = new AlertService(store.alerts(), registry);
+    private java.sql.Connection holder;
+
+    void lock() throws java.sql.SQLException {
+      holder = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store").resolve("phosor.db"));
+      try (var st = holder.createStatement()) {
+        st.execute("BEGIN IMMEDIATE"); // takes SQLite's write lock until COMMIT
+      }
+    }
+
+    void unlock() throws java.sql.SQLException {
+      try (var st = holder.createStatement()) {
+        st.execute("COMMIT");
+      }
+      holder.close();
+      holder = null;
+    }
+
+    long stored() {
+      return store.alerts().count();
+    }
+
+    @Override
+    public void close() throws java.sql.SQLException {
+      if (holder != null) {
+        unlock();
+      }
+      store.close();
+    }
+  }
+
+  private DetectionStage storeStage(Journal journal, AlertService service) {
+    Engine engine = new Engine(EngineConfig.DEFAULTS, Clock.systemUTC());
+    engine.setRules(RuleFiles.parse(EVERY_EVENT, "test"));
+    return new DetectionStage(engine, journal.dir(), journal.lastSyncedSeq(), 10_000, service,
+        dir.resolve("baselines.json"), registry, Clock.systemUTC());
+  }
+
+  private long savedPosition() throws Exception {
+    return Long.parseLong(Files.readString(dir.resolve("detect.position")).strip().split("\\s+")[0]);
+  }
+
+  @Test
+  void theDetectThreadKeepsDetectingWhileTheStoreIsSlow() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20); LockedStore locked = new LockedStore()) {
+      DetectionStage stage = storeStage(journal, locked.service);
+      stage.start();
+      locked.lock();
+      // Three batches while no alert can be stored: storing on the detect thread would stop it after the first.
+      stage.accept(journaled(journal, 100));
+      stage.accept(journaled(journal, 100));
+      stage.accept(journaled(journal, 100));
+      await().atMost(Duration.ofSeconds(10)).until(() -> stage.lastProcessed() == 300);
+      assertThat(locked.stored()).isZero();
+      locked.unlock();
+      await().atMost(Duration.ofSeconds(20)).until(() -> locked.stored() == 300);
+      stage.close(Duration.ofSeconds(5));
+      assertThat(registry.get("phosor.detect.alert.writer.batch").summary().max())
+          .as("alerts that waited together are stored together").isGreaterThan(100);
+    }
+  }
+
+  @Test
+  void theSavedPositionNeverPassesAnEventWhoseAlertIsNotStored() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20); LockedStore locked = new LockedStore()) {
+      DetectionStage stage = storeStage(journal, locked.service);
+      stage.start();
+      stage.accept(journaled(journal, 10));
+      await().atMost(Duration.ofSeconds(10)).until(() -> locked.stored() == 10 && savedPosition() == 10);
+      locked.lock();
+      stage.accept(journaled(journal, 50));
+      await().atMost(Duration.ofSeconds(10)).until(() -> stage.lastProcessed() == 60);
+      // the position is saved every second; over several saves it must stay where the stored alerts end
+      await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> savedPosition() == 10);
+      locked.unlock();
+      await().atMost(Duration.ofSeconds(20)).until(() -> locked.stored() == 60 && savedPosition() == 60);
+      stage.close(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void afterAKillWithAlertsUnstoredTheyAreRaisedFromTheJournalExactlyOnce() throws Exception {
+    try (Journal journal = Journal.open(dir.resolve("journal"), 1 << 20); LockedStore locked = new LockedStore()) {
+      DetectionStage first = storeStage(journal, locked.service);
+      first.start();
+      first.accept(journaled(journal, 20));
+      await().atMost(Duration.ofSeconds(10)).until(() -> locked.stored() == 20 && savedPosition() == 20);
+      locked.lock();
+      first.accept(journaled(journal, 30));
+      await().atMost(Duration.ofSeconds(10)).until(() -> first.lastProcessed() == 50);
+      // "kill": the stage is abandoned with 30 alerts unstored; what a restart sees is detect.position
+      String position = Files.readString(dir.resolve("detect.position"));
+      locked.unlock();
+      await().atMost(Duration.ofSeconds(20)).until(() -> locked.stored() == 50); // the abandoned writer finishes late
+      Files.writeString(dir.resolve("detect.position"), position);
+      DetectionStage second = storeStage(journal, locked.service);
+      second.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> second.lastProcessed() == 50);
+      second.close(Duration.ofSeconds(5));
+      assertThat(Long.parseLong(position.strip().split("\\s+")[0])).isEqualTo(20);
+      assertThat(locked.stored()).as("replayed alerts are deduplicated by fingerprint").isEqualTo(50);
+      first.close(Duration.ofSeconds(5));
     }
   }
 }

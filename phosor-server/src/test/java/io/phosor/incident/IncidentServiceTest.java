@@ -320,4 +320,25 @@ class IncidentServiceTest {
     assertThat(service.processedThrough()).isPositive();
     assertThat(registry.counter("phosor.incidents.listener.failures").count()).isEqualTo(1);
   }
+
+  @Test
+  void aBacklogOfAlertsIsGroupedFiftyPerTransactionAndStillGroupedWhileStoringAlertsComesFirst() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    // the alert writer is always behind here: grouping gives way before each transaction, but only for a while
+    service.yieldWhile(() -> {
+      asked.incrementAndGet();
+      return true;
+    });
+    for (int i = 0; i < 120; i++) {
+      fromIp("203.0.113." + (i % 3), HIGH, i % 20);
+    }
+
+    assertThat(service.groupPending()).isEqualTo(120);
+
+    assertThat(incidents()).hasSize(3).allSatisfy(s -> assertThat(s.alertCount()).isEqualTo(40));
+    assertThat(registry.get("phosor.incidents.alerts.grouped").counter().count()).isEqualTo(120.0);
+    // 120 alerts: one batch of 200 read, grouped in three transactions, each first giving way a while
+    assertThat(asked.get()).isGreaterThan(3);
+    assertThat(updates).hasSize(3);
+  }
 }

@@ -79,4 +79,32 @@ class AlertEnricherTest {
     assertThat(e.backlog()).isEqualTo(AlertEnricher.QUEUE_CAPACITY);
     assertThat(registry.get("phosor_intel_enrich_dropped").counter().count()).isEqualTo(5.0);
   }
+
+  @Test
+  void aBatchOfAlertsIsStoredInOneCallAndEachIsPublished() {
+    List<Map<Long, String>> calls = new ArrayList<>();
+    FileEntries f = new FileEntries("c2.csv", "csv", 10);
+    IndicatorIndex idx = IndicatorIndex.build(List.of(f));
+    Reputations reps = new Reputations(() -> idx, null, null, new LookupBudget(10, clock), registry, clock);
+    AlertEnricher e = new AlertEnricher(reps, new AlertEnricher.Store() {
+      @Override
+      public StoredAlert enrich(long id, String json) {
+        throw new AssertionError("one by one although the batch could be stored at once");
+      }
+
+      @Override
+      public List<StoredAlert> enrichAll(Map<Long, String> jsonById) {
+        calls.add(new LinkedHashMap<>(jsonById));
+        return jsonById.keySet().stream().filter(id -> id != 2L).map(id -> alert(id, Map.of())).toList();
+      }
+    }, (alert, x) -> published.add(alert.id()), registry);
+
+    e.enrichBatch(List.of(alert(1, Map.of("source.ip", "198.51.100.7")), alert(2, Map.of("source.ip", "10.0.0.1")),
+        alert(3, Map.of("source.ip", "10.0.0.2"))));
+
+    assertThat(calls).singleElement().satisfies(c -> assertThat(c.keySet()).containsExactly(1L, 2L, 3L));
+    assertThat(published).as("alert 2 was deleted meanwhile").containsExactly(1L, 3L);
+    assertThat(registry.get("phosor_intel_enriched").counter().count()).isEqualTo(2.0);
+    assertThat(registry.get("phosor_intel_enrich_failed").counter().count()).isEqualTo(1.0);
+  }
 }

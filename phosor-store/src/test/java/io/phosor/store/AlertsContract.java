@@ -275,4 +275,27 @@ abstract class AlertsContract extends StoreContract {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(store.alerts().get(id).orElseThrow().enrichment()).isNull();
   }
+
+  @Test
+  void enrichingSeveralAlertsAtOnceSetsEachAndLeavesOutThoseThatNoLongerExist() {
+    List<StoredAlert> two = store.alerts().insertAll(List.of(alert("r", LOW, 1, 1L), alert("r", LOW, 2, 2L)));
+    java.util.Map<Long, String> json = new java.util.LinkedHashMap<>();
+    json.put(two.get(1).id(), "{\"ip\":{\"b\":{}}}");
+    json.put(424242L, "{}");
+    json.put(two.get(0).id(), "{\"ip\":{\"a\":{}}}");
+
+    List<StoredAlert> enriched = store.alerts().enrichAll(json);
+
+    assertThat(enriched).extracting(StoredAlert::id).containsExactly(two.get(1).id(), two.get(0).id());
+    assertThat(enriched).extracting(StoredAlert::enrichment).containsExactly("{\"ip\":{\"b\":{}}}",
+        "{\"ip\":{\"a\":{}}}");
+    assertThat(store.alerts().get(two.get(0).id()).orElseThrow().enrichment()).isEqualTo("{\"ip\":{\"a\":{}}}");
+    assertThat(store.alerts().enrichAll(java.util.Map.of())).isEmpty();
+    java.util.Map<Long, String> bad = new java.util.LinkedHashMap<>();
+    bad.put(two.get(0).id(), "{}");
+    bad.put(two.get(1).id(), "[1]");
+    assertThatThrownBy(() -> store.alerts().enrichAll(bad)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.alerts().get(two.get(0).id()).orElseThrow().enrichment()).as("nothing stored")
+        .isEqualTo("{\"ip\":{\"a\":{}}}");
+  }
 }

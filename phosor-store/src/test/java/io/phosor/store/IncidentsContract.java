@@ -187,6 +187,44 @@ abstract class IncidentsContract extends StoreContract {
   }
 
   @Test
+  void groupingABatchInOneTransactionGroupsEachAlertAsGroupingThemOneByOneWould() {
+    StoredAlert first = stored("r1", LOW, "203.0.113.7", 0);
+    StoredAlert second = stored("r2", HIGH, "203.0.113.7", 29 * 60);
+    StoredAlert other = stored("r1", LOW, "198.51.100.1", 60);
+    StoredAlert late = stored("r1", LOW, "203.0.113.7", 2 * 29 * 60 + 1); // outside the window of "second"
+
+    List<AlertGrouping> all = store.incidents().groupAll(List.of(
+        new Incidents.GroupRequest(first.id(), "ip", "203.0.113.7", "Rule r1 from 203.0.113.7"),
+        new Incidents.GroupRequest(second.id(), "ip", "203.0.113.7", "unused"),
+        new Incidents.GroupRequest(other.id(), "ip", "198.51.100.1", "Rule r1 from 198.51.100.1"),
+        new Incidents.GroupRequest(late.id(), "ip", "203.0.113.7", "Rule r1 again"),
+        new Incidents.GroupRequest(first.id(), "ip", "203.0.113.7", "asked twice")), WINDOW, "system");
+
+    assertThat(all).extracting(AlertGrouping::created, AlertGrouping::linked, AlertGrouping::severityRaised)
+        .containsExactly(tuple(true, true, false), tuple(false, true, true), tuple(true, true, false),
+            tuple(false, true, false), tuple(true, false, false));
+    long id = all.get(0).incident().id();
+    assertThat(all.get(1).incident().id()).isEqualTo(id);
+    assertThat(all.get(1).incident().severity()).isEqualTo(HIGH);
+    assertThat(all.get(2).incident().id()).isNotEqualTo(id);
+    assertThat(all.get(3).incident().id()).as("the window runs from the incident's last alert").isEqualTo(id);
+    assertThat(store.incidents().alertIds(id)).containsExactly(first.id(), second.id(), late.id());
+    assertThat(store.incidents().groupAll(List.of(), WINDOW, "system")).isEmpty();
+  }
+
+  @Test
+  void aBatchWithAMissingAlertGroupsNothing() {
+    StoredAlert first = stored("r1", LOW, "203.0.113.7", 0);
+
+    assertThatThrownBy(() -> store.incidents().groupAll(List.of(
+        new Incidents.GroupRequest(first.id(), "ip", "203.0.113.7", "t"),
+        new Incidents.GroupRequest(999_999, "ip", "203.0.113.7", "t")), WINDOW, "system"))
+        .isInstanceOf(StoreNotFoundException.class).hasMessage("alert 999999 does not exist");
+    assertThat(store.incidents().list(IncidentQuery.newest(10))).isEmpty();
+    assertThat(store.incidents().group(first.id(), "ip", "203.0.113.7", "t", WINDOW, "system").linked()).isTrue();
+  }
+
+  @Test
   void anAlertOutsideTheWindowOfTheLastAlertOrAboutAResolvedIncidentOpensANewOne() {
     StoredAlert first = stored("r", LOW, "203.0.113.7", 0);
     StoredAlert late = stored("r", LOW, "203.0.113.7", 30 * 60 + 1);
