@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiReader;
@@ -84,7 +83,7 @@ public final class EventIndex implements Closeable {
   private final Clock clock;
   private final FSDirectory lockDir;
   private final Lock lock;
-  private final Analyzer analyzer = new StandardAnalyzer();
+  private final Analyzer analyzer = new TextAnalyzer();
   private final FieldKinds kinds = new FieldKinds();
   private final LongAdder skippedExpired = new LongAdder();
   private final LongAdder skippedDuplicate = new LongAdder();
