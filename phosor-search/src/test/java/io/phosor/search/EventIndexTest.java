@@ -355,6 +355,38 @@ class EventIndexTest {
   }
 
   @Test
+  void eachEventKeepsItsOwnValuesThoughIndexingReusesFieldsFromOneEventToTheNext() throws IOException {
+    open(IndexSettings.defaults().withIndexThreads(2));
+    List<Event> batch = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) { // over two threads, each reusing its fields event after event
+      Map<String, Object> object = new LinkedHashMap<>();
+      object.put("message", "event " + i);
+      if (i % 3 == 0) { // lists: several values of one kind in one document
+        object.put("related.ip", List.of("10.0." + (i / 256) + "." + (i % 256), "192.168.0." + (i % 200)));
+        object.put("tags", List.of("t" + i, "T" + (i + 1)));
+        object.put("n", List.of(i, i + 0.5, 100_000 + i));
+      } else {
+        object.put("n", i);
+      }
+      batch.add(events.json(t("2026-11-21T10:00:00Z"), object));
+    }
+    addAndRefresh(batch);
+
+    long first = batch.get(0).seq();
+    assertThat(ids(index.search(SearchRequest.of("related.ip:\"10.0.2.43\"")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("related.ip:\"192.168.0.155\""))))
+        .as("the second value of the same kind in one event").containsExactly(first + 1155, first + 555);
+    assertThat(ids(index.search(SearchRequest.of("tags:t556")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("tags:t555")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("n:100555")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("n:555.5")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("n:556")))).containsExactly(first + 556);
+    assertThat(ids(index.search(SearchRequest.of("message:556")))).containsExactly(first + 556);
+    assertThat(index.search(SearchRequest.of("tags:*")).total()).isEqualTo(400);
+    assertThat(index.search(SearchRequest.of("n:[0 TO 1199]")).total()).isEqualTo(1_200);
+  }
+
+  @Test
   void newFieldNamesBeyondTheBudgetAreNotIndexed() throws IOException {
     open(IndexSettings.defaults().withBounds(256, 8191, 65_536, 16));
     List<Event> batch = new ArrayList<>();
