@@ -387,6 +387,37 @@ class EventIndexTest {
   }
 
   @Test
+  void whileNobodySearchesRefreshesAreDeferredAndTheNextSearchStillSeesEveryEvent() throws IOException {
+    open();
+    clock.advance(EventIndex.SEARCH_IDLE_AFTER);
+    Event a = events.failedPassword(t("2026-11-21T11:00:00Z"), t("2026-11-21T11:00:00Z"), "root", "203.0.113.7", 22);
+    index.add(List.of(a));
+    index.refreshIfSearched();
+    assertThat(index.searchersCurrent()).as("deferred: nobody searched for 30 s").isFalse();
+
+    assertThat(ids(index.search(SearchRequest.of("user.name:root")))).containsExactly(a.seq());
+    assertThat(index.searchersCurrent()).isTrue();
+
+    Event b = events.failedPassword(t("2026-11-21T11:00:01Z"), t("2026-11-21T11:00:01Z"), "bob", "203.0.113.7", 22);
+    index.add(List.of(b));
+    index.refreshIfSearched();
+    assertThat(index.searchersCurrent()).as("someone searched just now: refreshed every time").isTrue();
+
+    clock.advance(EventIndex.SEARCH_IDLE_AFTER);
+    Event c = events.failedPassword(t("2026-11-21T11:00:02Z"), t("2026-11-21T11:00:02Z"), "carol", "203.0.113.7", 22);
+    index.add(List.of(c));
+    index.refreshIfSearched();
+    assertThat(index.searchersCurrent()).isFalse();
+    assertThat(index.get(c.seq())).as("get refreshes first too").isPresent();
+    Event d = events.failedPassword(t("2026-11-21T11:00:03Z"), t("2026-11-21T11:00:03Z"), "dave", "203.0.113.7", 22);
+    clock.advance(EventIndex.SEARCH_IDLE_AFTER);
+    index.add(List.of(d));
+    index.refreshIfSearched();
+    assertThat(index.histogram("user.name:dave", t("2026-11-21T11:00:00Z"), t("2026-11-21T12:00:00Z"),
+        Duration.ofHours(1)).buckets().get(0).count()).as("and a histogram").isEqualTo(1);
+  }
+
+  @Test
   void newFieldNamesBeyondTheBudgetAreNotIndexed() throws IOException {
     open(IndexSettings.defaults().withBounds(256, 8191, 65_536, 16));
     List<Event> batch = new ArrayList<>();
