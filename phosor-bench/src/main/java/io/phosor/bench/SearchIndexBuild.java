@@ -4,6 +4,7 @@ import io.phosor.event.Event;
 import io.phosor.search.EventIndex;
 import io.phosor.search.IndexSettings;
 import io.phosor.search.IndexStats;
+import io.phosor.search.SearchRequest;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -24,7 +25,10 @@ import java.util.stream.Stream;
  * every 10 s, a final commit), prints the rate per million and overall, then the index size.
  * Process CPU time per event is printed too: on a shared VM it varies less than the wall-clock rate.
  * Usage: {@code java -cp target/phosor-bench.jar io.phosor.bench.SearchIndexBuild <indexDir> [events] [days]
- * [indexThreads] [ramBufferMb] [refreshMs] [workload]}.
+ * [indexThreads] [ramBufferMb] [refreshMs] [workload] [searchEveryMs]}: with {@code searchEveryMs} > 0 a search
+ * runs that often while building, which keeps the index refreshing every {@code refreshMs} as a server does
+ * while someone searches; with 0 (default) nobody searches and refreshes are deferred
+ * ({@link EventIndex#refreshIfSearched()}).
  */
 public final class SearchIndexBuild {
   private SearchIndexBuild() {}
@@ -38,6 +42,8 @@ public final class SearchIndexBuild {
     int ramMb = args.length > 4 ? Integer.parseInt(args[4]) : IndexSettings.DEFAULT_RAM_BUFFER_MB;
     long refreshNanos = (args.length > 5 ? Long.parseLong(args[5]) : 1_000L) * 1_000_000L;
     Path workload = Path.of(args.length > 6 ? args[6] : "target/data/events-200k.log");
+    // a dashboard searching this often keeps the per-second refresh going; 0 = nobody searches while building
+    long searchEveryNanos = (args.length > 7 ? Long.parseLong(args[7]) : 0L) * 1_000_000L;
     int batchSize = 1_000;
 
     SearchWorkload w = SearchWorkload.load(workload, events, Duration.ofDays(days));
@@ -45,8 +51,8 @@ public final class SearchIndexBuild {
     Clock clock = Clock.fixed(w.end(), ZoneOffset.UTC); // retention counts from the end of the data
     IndexSettings settings = IndexSettings.defaults().withIndexThreads(threads).withRamBufferMb(ramMb);
     System.out.printf("[search-index] building %,d events over %d days into %s (indexThreads=%d, ramBufferMb=%d, "
-        + "batch=%d, refresh every %d ms, commit every 10 s)%n", events, days, dir, threads, ramMb, batchSize,
-        refreshNanos / 1_000_000);
+        + "batch=%d, refresh every %d ms while searched, a search every %d ms, commit every 10 s)%n", events, days,
+        dir, threads, ramMb, batchSize, refreshNanos / 1_000_000, searchEveryNanos / 1_000_000);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();
@@ -57,6 +63,8 @@ public final class SearchIndexBuild {
     long lastRefresh = start;
     long lastCommit = start;
     long chunkStart = start;
+    long lastSearch = start;
+    long searches = 0;
     try (EventIndex index = EventIndex.open(dir, settings, clock)) {
       List<Event> batch = new ArrayList<>(batchSize);
       for (long i = 0; i < events; i += batchSize) {
@@ -69,7 +77,12 @@ public final class SearchIndexBuild {
         index.add(batch);
         long now = System.nanoTime();
         if (now - lastRefresh >= refreshNanos) {
-          index.refresh();
+          if (searchEveryNanos > 0 && now - lastSearch >= searchEveryNanos) {
+            index.search(SearchRequest.of("user.name:root"));
+            searches++;
+            lastSearch = now;
+          }
+          index.refreshIfSearched(); // as the server: a refresh per second while anyone searches
           lastRefresh = now;
         }
         if (now - lastCommit >= 10_000_000_000L) {
@@ -108,8 +121,9 @@ public final class SearchIndexBuild {
         gcCount += Math.max(0, gc.getCollectionCount());
         gcMs += Math.max(0, gc.getCollectionTime());
       }
-      System.out.printf("[search-index] GC: %d collections, %,d ms; skipped: %d expired, %d duplicate; resumeSeq %,d%n",
-          gcCount, gcMs, s.skippedExpired(), s.skippedDuplicate(), s.resumeSeq());
+      System.out.printf("[search-index] GC: %d collections, %,d ms; skipped: %d expired, %d duplicate; resumeSeq %,d;"
+          + " %d searches while building%n", gcCount, gcMs, s.skippedExpired(), s.skippedDuplicate(), s.resumeSeq(),
+          searches);
     }
   }
 

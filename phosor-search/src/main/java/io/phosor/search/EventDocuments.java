@@ -64,7 +64,11 @@ final class EventDocuments {
     this.notIndexed = notIndexed;
   }
 
-  /** Per-thread reusable state. */
+  /**
+   * Per-thread reusable state: the stored JSON buffer, the document's field list and, per field name, the
+   * Lucene field instances, which Lucene lets a thread reuse from one document to the next (it copies what
+   * it needs during {@code addDocument}). So a document costs no field objects, only its values.
+   */
   static final class Scratch {
     /** Field names cached per thread; beyond this many (JSON senders inventing keys) the cache starts over. */
     static final int MAX_CACHED_NAMES = 4_096;
@@ -72,6 +76,17 @@ final class EventDocuments {
     /** The stored JSON; Lucene copies the bytes while adding, so one buffer serves every event. */
     final JsonWriter json = new JsonWriter();
     final HashMap<String, Name> names = new HashMap<>();
+    /** The document being built; valid until the next {@link #build}. */
+    final ArrayList<IndexableField> doc = new ArrayList<>(64);
+    final LongPoint id = new LongPoint(FieldKinds.ID_FIELD, 0);
+    final NumericDocValuesField idDocValues = new NumericDocValuesField(FieldKinds.ID_FIELD, 0);
+    final LongPoint timestamp = new LongPoint(FieldKinds.TIMESTAMP_FIELD, 0);
+    final NumericDocValuesField timestampDocValues = new NumericDocValuesField(FieldKinds.TIMESTAMP_FIELD, 0);
+    final LongPoint ingested = new LongPoint(INGESTED_FIELD, 0);
+    final BytesRef sourceBytes = new BytesRef();
+    final StoredField source = new StoredField(FieldKinds.SOURCE_FIELD, sourceBytes);
+    /** Numbers the documents built, so a name knows whether its fields are already in this one. */
+    int generation;
     int budget;
 
     Name name(String field) {
@@ -103,6 +118,18 @@ final class EventDocuments {
     /** {@code "field":} in JSON. */
     final byte[] json;
 
+    // this thread's reusable Lucene fields of this name, one per kind; a second value of the same kind in one
+    // document (a list) gets a fresh instance
+    private StringField keyword;
+    private Field textField;
+    private LongPoint longPoint;
+    private LongPoint datePoint;
+    private DoublePoint doublePoint;
+    private InetAddressPoint ipPoint;
+    /** The {@link Scratch#generation} whose document uses the {@link #used} kinds of the fields above. */
+    private int generation = -1;
+    private int used;
+
     Name(String field) {
       this.field = field;
       this.reserved = FieldKinds.RESERVED.contains(field);
@@ -114,6 +141,91 @@ final class EventDocuments {
       this.ipField = FieldKinds.pointField(field, FieldKinds.IP);
       this.dateField = FieldKinds.pointField(field, FieldKinds.DATE);
       this.json = JsonWriter.encodeName(field);
+    }
+
+    /** True (and taken) when this name's reusable {@code kind} field is free in document {@code generation}. */
+    private boolean take(int generation, int kind) {
+      if (this.generation != generation) {
+        this.generation = generation;
+        used = 0;
+      }
+      if ((used & kind) != 0) {
+        return false;
+      }
+      used |= kind;
+      return true;
+    }
+
+    IndexableField keyword(int generation, String lowerCased) {
+      if (!take(generation, FieldKinds.KEYWORD)) {
+        return new StringField(field, lowerCased, Field.Store.NO);
+      }
+      if (keyword == null) {
+        keyword = new StringField(field, lowerCased, Field.Store.NO);
+      } else {
+        keyword.setStringValue(lowerCased);
+      }
+      return keyword;
+    }
+
+    IndexableField text(int generation, String value) {
+      if (!take(generation, FieldKinds.TEXT)) {
+        return new Field(field, value, TEXT_TYPE);
+      }
+      if (textField == null) {
+        textField = new Field(field, value, TEXT_TYPE);
+      } else {
+        textField.setStringValue(value);
+      }
+      return textField;
+    }
+
+    IndexableField longPoint(int generation, long value) {
+      if (!take(generation, FieldKinds.LONG)) {
+        return new LongPoint(longField, value);
+      }
+      if (longPoint == null) {
+        longPoint = new LongPoint(longField, value);
+      } else {
+        longPoint.setLongValue(value);
+      }
+      return longPoint;
+    }
+
+    IndexableField datePoint(int generation, long value) {
+      if (!take(generation, FieldKinds.DATE)) {
+        return new LongPoint(dateField, value);
+      }
+      if (datePoint == null) {
+        datePoint = new LongPoint(dateField, value);
+      } else {
+        datePoint.setLongValue(value);
+      }
+      return datePoint;
+    }
+
+    IndexableField doublePoint(int generation, double value) {
+      if (!take(generation, FieldKinds.DOUBLE)) {
+        return new DoublePoint(doubleField, value);
+      }
+      if (doublePoint == null) {
+        doublePoint = new DoublePoint(doubleField, value);
+      } else {
+        doublePoint.setDoubleValue(value);
+      }
+      return doublePoint;
+    }
+
+    IndexableField ipPoint(int generation, InetAddress value) {
+      if (!take(generation, FieldKinds.IP)) {
+        return new InetAddressPoint(ipField, value);
+      }
+      if (ipPoint == null) {
+        ipPoint = new InetAddressPoint(ipField, value);
+      } else {
+        ipPoint.setInetAddressValue(value);
+      }
+      return ipPoint;
     }
   }
 
@@ -128,23 +240,33 @@ final class EventDocuments {
     boolean record(String field, int kind, FieldKinds global, int maxFieldNames);
   }
 
-  /** Builds the document of {@code e} for partition {@code p}; {@code e.seq()} must be set. */
+  /**
+   * Builds the document of {@code e} for partition {@code p}; {@code e.seq()} must be set. The list and its
+   * fields belong to {@code s} and are reused by its next call: add the document before building another.
+   */
   List<IndexableField> build(Event e, KindRecorder p, Scratch s) {
-    List<IndexableField> d = new ArrayList<>(48); // a parsed web access event makes ~32 fields
+    List<IndexableField> d = s.doc;
+    d.clear();
+    int g = ++s.generation;
     long seq = e.seq();
     long ts = DateValues.millis(e.timestamp());
-    d.add(new LongPoint(FieldKinds.ID_FIELD, seq));
-    d.add(new NumericDocValuesField(FieldKinds.ID_FIELD, seq));
-    d.add(new LongPoint(FieldKinds.TIMESTAMP_FIELD, ts));
-    d.add(new NumericDocValuesField(FieldKinds.TIMESTAMP_FIELD, ts));
-    d.add(new LongPoint(INGESTED_FIELD, DateValues.millis(e.ingested())));
-    keyword(d, Fields.SOURCE, e.source());
+    s.id.setLongValue(seq);
+    d.add(s.id);
+    s.idDocValues.setLongValue(seq);
+    d.add(s.idDocValues);
+    s.timestamp.setLongValue(ts);
+    d.add(s.timestamp);
+    s.timestampDocValues.setLongValue(ts);
+    d.add(s.timestampDocValues);
+    s.ingested.setLongValue(DateValues.millis(e.ingested()));
+    d.add(s.ingested);
+    keyword(d, s.name(Fields.SOURCE), g, e.source());
     if (e.sourceAddress() != null) {
-      keyword(d, Fields.SOURCE_ADDRESS, e.sourceAddress());
+      keyword(d, s.name(Fields.SOURCE_ADDRESS), g, e.sourceAddress());
     }
-    text(d, Fields.ORIGINAL, originalText(e));
+    text(d, s.name(Fields.ORIGINAL), g, originalText(e));
     if (e.parseError() != null) {
-      text(d, Fields.PARSE_ERROR, e.parseError());
+      text(d, s.name(Fields.PARSE_ERROR), g, e.parseError());
     }
     JsonWriter json = s.json;
     writeHeader(e, json);
@@ -168,7 +290,10 @@ final class EventDocuments {
       index(d, p, s, name, value, 0);
     }
     json.endObject();
-    d.add(new StoredField(FieldKinds.SOURCE_FIELD, new BytesRef(json.array(), 0, json.size())));
+    s.sourceBytes.bytes = json.array(); // the buffer may have grown
+    s.sourceBytes.offset = 0;
+    s.sourceBytes.length = json.size();
+    d.add(s.source);
     return d;
   }
 
@@ -234,31 +359,32 @@ final class EventDocuments {
     }
     s.budget--;
     String field = name.field;
+    int g = s.generation;
     if (name.text) {
       if (accept(p, field, FieldKinds.TEXT)) {
-        text(d, field, v.toString());
+        text(d, name, g, v.toString());
       }
     } else if (v instanceof String str) {
-      indexString(d, p, name, str);
+      indexString(d, p, name, g, str);
     } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
       if (accept(p, field, FieldKinds.LONG)) {
-        d.add(new LongPoint(name.longField, ((Number) v).longValue()));
+        d.add(name.longPoint(g, ((Number) v).longValue()));
       }
     } else if (v instanceof BigInteger bi && bi.bitLength() < 64) {
       if (accept(p, field, FieldKinds.LONG)) {
-        d.add(new LongPoint(name.longField, bi.longValue()));
+        d.add(name.longPoint(g, bi.longValue()));
       }
     } else if ((v instanceof Double || v instanceof Float || v instanceof BigDecimal)
         && Double.isFinite(((Number) v).doubleValue())) {
       if (accept(p, field, FieldKinds.DOUBLE)) {
-        d.add(new DoublePoint(name.doubleField, ((Number) v).doubleValue()));
+        d.add(name.doublePoint(g, ((Number) v).doubleValue()));
       }
     } else if (v instanceof Instant t) {
       if (accept(p, field, FieldKinds.DATE)) {
-        d.add(new LongPoint(name.dateField, DateValues.millis(t)));
+        d.add(name.datePoint(g, DateValues.millis(t)));
       }
     } else {
-      indexString(d, p, name, v.toString()); // booleans and anything else: their text as a keyword
+      indexString(d, p, name, g, v.toString()); // booleans and anything else: their text as a keyword
     }
   }
 
@@ -271,7 +397,7 @@ final class EventDocuments {
     return false;
   }
 
-  private void indexString(List<IndexableField> d, KindRecorder p, Name name, String str) {
+  private void indexString(List<IndexableField> d, KindRecorder p, Name name, int g, String str) {
     if (str.length() > settings.maxKeywordChars()) {
       notIndexed.increment();
       return;
@@ -281,32 +407,32 @@ final class EventDocuments {
       InetAddress ip = IpAddresses.parse(str);
       if (ip != null) {
         if (accept(p, field, FieldKinds.IP)) {
-          d.add(new InetAddressPoint(name.ipField, ip));
-          d.add(new StringField(field, lower(str), Field.Store.NO));
+          d.add(name.ipPoint(g, ip));
+          d.add(name.keyword(g, lower(str)));
         }
         return;
       }
     }
     if (accept(p, field, FieldKinds.KEYWORD)) {
-      d.add(new StringField(field, lower(str), Field.Store.NO));
+      d.add(name.keyword(g, lower(str)));
     }
   }
 
-  private void keyword(List<IndexableField> d, String name, String value) {
+  private void keyword(List<IndexableField> d, Name name, int g, String value) {
     if (value.length() > settings.maxKeywordChars()) {
       notIndexed.increment();
       return;
     }
-    d.add(new StringField(name, lower(value), Field.Store.NO));
+    d.add(name.keyword(g, lower(value)));
   }
 
-  private void text(List<IndexableField> d, String name, String value) {
+  private void text(List<IndexableField> d, Name name, int g, String value) {
     String v = value;
     if (v.length() > settings.maxTextChars()) {
       v = v.substring(0, settings.maxTextChars());
       notIndexed.increment();
     }
-    d.add(new Field(name, v, TEXT_TYPE));
+    d.add(name.text(g, v));
   }
 
   /** Keywords are matched case-insensitively: indexed and queried lower-cased (docs/search.md). */

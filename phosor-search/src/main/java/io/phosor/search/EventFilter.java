@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexableField;
@@ -30,7 +29,7 @@ public final class EventFilter {
 
   private final String query;
   private final Clock clock;
-  private final Analyzer analyzer = new StandardAnalyzer();
+  private final Analyzer analyzer = new TextAnalyzer();
   private final FieldKinds kinds = new FieldKinds();
   private final IndexSettings settings = IndexSettings.defaults();
   private final EventDocuments documents;

@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiReader;
@@ -76,6 +75,11 @@ public final class EventIndex implements Closeable {
 
   private static final Logger log = LoggerFactory.getLogger(EventIndex.class);
   private static final String LOCK_NAME = "phosor-index.lock";
+  /**
+   * After this long without a search, {@link #refreshIfSearched()} defers refreshes to the next search
+   * (Elasticsearch's {@code index.search.idle.after} default).
+   */
+  public static final Duration SEARCH_IDLE_AFTER = Duration.ofSeconds(30);
   /** Below this many events per thread, a batch is indexed on the caller's thread alone. */
   private static final int MIN_EVENTS_PER_THREAD = 256;
 
@@ -84,7 +88,7 @@ public final class EventIndex implements Closeable {
   private final Clock clock;
   private final FSDirectory lockDir;
   private final Lock lock;
-  private final Analyzer analyzer = new StandardAnalyzer();
+  private final Analyzer analyzer = new TextAnalyzer();
   private final FieldKinds kinds = new FieldKinds();
   private final LongAdder skippedExpired = new LongAdder();
   private final LongAdder skippedDuplicate = new LongAdder();
@@ -103,6 +107,10 @@ public final class EventIndex implements Closeable {
   /** Highest seq known durable: the content of index.position. */
   private volatile long durableSeq;
   private volatile boolean closed;
+  /** When the last search, get or histogram started (clock millis); the open counts as one. */
+  private volatile long lastSearchMillis;
+  /** True when {@link #refreshIfSearched()} skipped a refresh that no search has made up for yet. */
+  private volatile boolean refreshDeferred;
   /** Set when a write failed: the in-memory positions may be ahead of the documents. */
   private volatile IOException broken;
 
@@ -116,6 +124,7 @@ public final class EventIndex implements Closeable {
     this.lockDir = lockDir;
     this.lock = lock;
     this.documents = new EventDocuments(settings, kinds, notIndexed);
+    this.lastSearchMillis = clock.millis();
     if (settings.indexThreads() > 1) {
       AtomicInteger n = new AtomicInteger();
       this.pool = Executors.newFixedThreadPool(settings.indexThreads() - 1, r -> {
@@ -391,15 +400,68 @@ public final class EventIndex implements Closeable {
     return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(settings.retentionDays());
   }
 
-  /** Makes recently added events visible to search (near-real-time; the server calls it about every second). */
+  /** Makes recently added events visible to search now (near-real-time). */
   public void refresh() throws IOException {
     ensureOpen();
+    refreshPartitions(false);
+  }
+
+  /**
+   * Makes recently added events visible to search, as {@link #refresh()}, when anyone searched in the last
+   * {@link #SEARCH_IDLE_AFTER}; otherwise defers it to the next search, which then refreshes before it reads.
+   * The server calls this every second: each refresh flushes a small segment that merges rewrite later, and
+   * while nobody searches that was about 13 % of indexing CPU (BENCHMARKS.md). Elasticsearch does the same
+   * for "search idle" shards. Search results are the same either way; only the first search after an idle
+   * spell waits for the refresh.
+   */
+  public void refreshIfSearched() throws IOException {
+    ensureOpen();
+    long now = clock.millis();
+    if (now - lastSearchMillis >= SEARCH_IDLE_AFTER.toMillis()) {
+      // flag first, then look again: a search that started meanwhile either is seen here or sees the flag
+      refreshDeferred = true;
+      if (now - lastSearchMillis >= SEARCH_IDLE_AFTER.toMillis()) {
+        return;
+      }
+    }
+    refreshPartitions(false);
+  }
+
+  private void refreshPartitions(boolean blocking) throws IOException {
     for (DayPartition p : partitions) {
       try {
-        p.searchers.maybeRefresh();
+        if (blocking) {
+          p.searchers.maybeRefreshBlocking();
+        } else {
+          p.searchers.maybeRefresh();
+        }
       } catch (AlreadyClosedException e) {
         // dropped by retention meanwhile
       }
+    }
+  }
+
+  /** True when every partition's searcher shows everything added (tests). */
+  boolean searchersCurrent() throws IOException {
+    for (DayPartition p : partitions) {
+      IndexSearcher s = p.acquire();
+      try {
+        if (!((org.apache.lucene.index.DirectoryReader) s.getIndexReader()).isCurrent()) {
+          return false;
+        }
+      } finally {
+        p.release(s);
+      }
+    }
+    return true;
+  }
+
+  /** Notes that someone searches, and makes deferred events visible first (see {@link #refreshIfSearched}). */
+  private void beforeReading() throws IOException {
+    lastSearchMillis = clock.millis();
+    if (refreshDeferred) {
+      refreshPartitions(true);
+      refreshDeferred = false; // after, not before: a concurrent search must not read before the refresh is done
     }
   }
 
@@ -441,6 +503,11 @@ public final class EventIndex implements Closeable {
   /** The event with id (journal seq) {@code id}, as returned by search, if the index holds it. */
   public Optional<Map<String, Object>> get(long id) {
     ensureOpen();
+    try {
+      beforeReading();
+    } catch (IOException e) {
+      throw new UncheckedIOException("get " + id + " failed: " + e.getMessage(), e);
+    }
     List<DayPartition> ps = partitions;
     for (int i = ps.size() - 1; i >= 0; i--) {
       DayPartition p = ps.get(i);
@@ -584,6 +651,7 @@ public final class EventIndex implements Closeable {
 
   /** The current readers of the partitions that may hold events in {@code [from, to)}, as one searcher. */
   private Readers readers(long from, long to) throws IOException {
+    beforeReading();
     List<DayPartition> ps = partitions;
     List<DayPartition> owners = new ArrayList<>(ps.size());
     List<IndexSearcher> borrowed = new ArrayList<>(ps.size());

@@ -355,6 +355,69 @@ class EventIndexTest {
   }
 
   @Test
+  void eachEventKeepsItsOwnValuesThoughIndexingReusesFieldsFromOneEventToTheNext() throws IOException {
+    open(IndexSettings.defaults().withIndexThreads(2));
+    List<Event> batch = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) { // over two threads, each reusing its fields event after event
+      Map<String, Object> object = new LinkedHashMap<>();
+      object.put("message", "event " + i);
+      if (i % 3 == 0) { // lists: several values of one kind in one document
+        object.put("related.ip", List.of("10.0." + (i / 256) + "." + (i % 256), "192.168.0." + (i % 200)));
+        object.put("tags", List.of("t" + i, "T" + (i + 1)));
+        object.put("n", List.of(i, i + 0.5, 100_000 + i));
+      } else {
+        object.put("n", i);
+      }
+      batch.add(events.json(t("2026-11-21T10:00:00Z"), object));
+    }
+    addAndRefresh(batch);
+
+    long first = batch.get(0).seq();
+    assertThat(ids(index.search(SearchRequest.of("related.ip:\"10.0.2.43\"")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("related.ip:\"192.168.0.155\""))))
+        .as("the second value of the same kind in one event").containsExactly(first + 1155, first + 555);
+    assertThat(ids(index.search(SearchRequest.of("tags:t556")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("tags:t555")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("n:100555")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("n:555.5")))).containsExactly(first + 555);
+    assertThat(ids(index.search(SearchRequest.of("n:556")))).containsExactly(first + 556);
+    assertThat(ids(index.search(SearchRequest.of("message:556")))).containsExactly(first + 556);
+    assertThat(index.search(SearchRequest.of("tags:*")).total()).isEqualTo(400);
+    assertThat(index.search(SearchRequest.of("n:[0 TO 1199]")).total()).isEqualTo(1_200);
+  }
+
+  @Test
+  void whileNobodySearchesRefreshesAreDeferredAndTheNextSearchStillSeesEveryEvent() throws IOException {
+    open();
+    clock.advance(EventIndex.SEARCH_IDLE_AFTER);
+    Event a = events.failedPassword(t("2026-11-21T11:00:00Z"), t("2026-11-21T11:00:00Z"), "root", "203.0.113.7", 22);
+    index.add(List.of(a));
+    index.refreshIfSearched();
+    assertThat(index.searchersCurrent()).as("deferred: nobody searched for 30 s").isFalse();
+
+    assertThat(ids(index.search(SearchRequest.of("user.name:root")))).containsExactly(a.seq());
+    assertThat(index.searchersCurrent()).isTrue();
+
+    Event b = events.failedPassword(t("2026-11-21T11:00:01Z"), t("2026-11-21T11:00:01Z"), "bob", "203.0.113.7", 22);
+    index.add(List.of(b));
+    index.refreshIfSearched();
+    assertThat(index.searchersCurrent()).as("someone searched just now: refreshed every time").isTrue();
+
+    clock.advance(EventIndex.SEARCH_IDLE_AFTER);
+    Event c = events.failedPassword(t("2026-11-21T11:00:02Z"), t("2026-11-21T11:00:02Z"), "carol", "203.0.113.7", 22);
+    index.add(List.of(c));
+    index.refreshIfSearched();
+    assertThat(index.searchersCurrent()).isFalse();
+    assertThat(index.get(c.seq())).as("get refreshes first too").isPresent();
+    Event d = events.failedPassword(t("2026-11-21T11:00:03Z"), t("2026-11-21T11:00:03Z"), "dave", "203.0.113.7", 22);
+    clock.advance(EventIndex.SEARCH_IDLE_AFTER);
+    index.add(List.of(d));
+    index.refreshIfSearched();
+    assertThat(index.histogram("user.name:dave", t("2026-11-21T11:00:00Z"), t("2026-11-21T12:00:00Z"),
+        Duration.ofHours(1)).buckets().get(0).count()).as("and a histogram").isEqualTo(1);
+  }
+
+  @Test
   void newFieldNamesBeyondTheBudgetAreNotIndexed() throws IOException {
     open(IndexSettings.defaults().withBounds(256, 8191, 65_536, 16));
     List<Event> batch = new ArrayList<>();

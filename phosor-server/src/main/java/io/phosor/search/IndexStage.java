@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * ({@code phosor-index}), off the detection path. Like detection it takes batches from the pipeline through a
  * bounded queue and, when the queue is full or at start-up after a crash, reads the events back from the
  * journal from the index's durable position ({@link EventIndex#resumeSeq()}), so every journaled event is
- * indexed exactly once. It commits every few seconds, refreshes searchers every second and drops expired
+ * indexed exactly once. It commits every few seconds, refreshes searchers every second (while anyone searches:
+ * {@link EventIndex#refreshIfSearched()}) and drops expired
  * day partitions every hour. When the index cannot be written (disk full) the batch is held and retried, the
  * queue overflows into journal reads, and {@link #problem()} says why for {@code /health}.
  */
@@ -31,7 +32,7 @@ public final class IndexStage implements EventSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexStage.class);
   /** Durability of the index: a crash re-reads at most this much from the journal. */
   static final Duration COMMIT_EVERY = Duration.ofSeconds(5);
-  /** Search sees new events within this. */
+  /** Search sees new events within this (after an idle spell the first search refreshes before it reads). */
   static final Duration REFRESH_EVERY = Duration.ofSeconds(1);
   /** Retention check: partitions are days, so hourly is plenty. */
   static final Duration EXPIRE_EVERY = Duration.ofHours(1);
@@ -254,7 +255,11 @@ public final class IndexStage implements EventSink, AutoCloseable {
     if (force || now >= nextRefresh) {
       nextRefresh = now + REFRESH_EVERY.toMillis();
       try {
-        index.refresh();
+        if (force) {
+          index.refresh();
+        } else {
+          index.refreshIfSearched(); // while nobody searches, the next search refreshes first
+        }
       } catch (IOException | RuntimeException e) {
         LOG.warn("search index: refresh failed: {}", e.toString());
       }
