@@ -72,7 +72,11 @@ function route() {
   if (!me()) return;
   const [path, query] = (location.hash.replace(/^#/, '') || '/alerts').split('?');
   const params = new URLSearchParams(query || '');
-  const view = $('view');
+  // Each page gets a fresh container: a page left behind whose request or timer finishes later (an incident
+  // reloading after a live update) renders into its own detached container, never over the next page.
+  const view = document.createElement('div');
+  view.className = 'page';
+  $('view').replaceChildren(view);
   const m = path.match(/^\/incidents\/(\d{1,18})$/);
   const rule = path.match(/^\/rules\/([A-Za-z0-9._-]{1,128})$/);
   if (m) page = mountIncident(view, Number(m[1]));

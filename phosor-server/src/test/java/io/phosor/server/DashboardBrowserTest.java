@@ -240,6 +240,9 @@ class DashboardBrowserTest {
     shot("incident-phone");
     driver.findElement(By.linkText("Alerts")).click();
     await().until(() -> !driver.findElements(By.cssSelector("#alert-feed li")).isEmpty());
+    // the incident page left behind may still reload (a live update, a retry while typing): it must not come back
+    await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() ->
+        !driver.findElements(By.id("alert-feed")).isEmpty() && driver.findElements(By.id("work-form")).isEmpty());
     noHorizontalScroll();
     shot("alerts-phone");
   }
