@@ -71,14 +71,8 @@ public final class IncidentService implements AutoCloseable {
   private final Duration window;
   private final BiConsumer<String, Object> feed;
   private final Clock clock;
-  /**
-   * While storing new alerts is behind, the worker waits this long before each grouping transaction, up to
-   * {@link #MAX_YIELD_MS}: SQLite has one writer, and alerts (the live feed, the latency people see) come first.
-   */
-  private static final long YIELD_MS = 10;
-  /** The most a grouping transaction waits for the alert writer: grouping still moves during an alert flood. */
-  private static final long MAX_YIELD_MS = 200;
-  private volatile java.util.function.BooleanSupplier yieldTo = () -> false;
+  /** Gives way to the alert writer before each grouping transaction (SQLite's one writer). */
+  private final io.phosor.detect.YieldToAlerts giveWay = new io.phosor.detect.YieldToAlerts();
   private final List<IncidentListener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final Counter opened;
@@ -131,25 +125,15 @@ public final class IncidentService implements AutoCloseable {
 
   /**
    * Gives way to storing alerts: while {@code busy} says so (the alert writer is behind), each grouping transaction
-   * waits a little first (at most {@value #MAX_YIELD_MS} ms), so the two do not take turns at SQLite's one writer.
+   * waits a little first (at most 200 ms), so the two do not take turns at SQLite's one writer.
    */
   public void yieldWhile(java.util.function.BooleanSupplier busy) {
-    this.yieldTo = Objects.requireNonNull(busy, "busy");
+    giveWay.whileBusy(busy);
   }
 
-  private void giveWay() {
-    for (long waited = 0; waited < MAX_YIELD_MS && yieldTo.getAsBoolean(); waited += YIELD_MS) {
-      synchronized (lock) {
-        if (stopping) {
-          return;
-        }
-        try {
-          lock.wait(YIELD_MS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
+  private boolean isStopping() {
+    synchronized (lock) {
+      return stopping;
     }
   }
 
@@ -310,7 +294,7 @@ public final class IncidentService implements AutoCloseable {
       long last = batch.get(batch.size() - 1).id();
       for (int from = 0; from < batch.size(); from += PER_TRANSACTION) {
         List<StoredAlert> part = batch.subList(from, Math.min(batch.size(), from + PER_TRANSACTION));
-        giveWay();
+        giveWay.pause(this::isStopping);
         List<AlertGrouping> all = groupAll(part);
         if (all != null) {
           for (int i = 0; i < part.size(); i++) {

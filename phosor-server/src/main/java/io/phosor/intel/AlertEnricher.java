@@ -66,10 +66,8 @@ final class AlertEnricher implements AutoCloseable {
   private final Counter failed;
   private final Thread worker;
   private volatile boolean running = true;
-  private volatile java.util.function.BooleanSupplier yieldTo = () -> false;
-  /** While storing alerts is behind: wait steps before a store transaction, and the most waited per transaction. */
-  private static final long YIELD_MS = 10;
-  private static final long MAX_YIELD_MS = 200;
+  /** Gives way to the alert writer before each store transaction (SQLite's one writer). */
+  private final io.phosor.detect.YieldToAlerts giveWay = new io.phosor.detect.YieldToAlerts();
 
   AlertEnricher(Reputations reputations, Store store, BiConsumer<StoredAlert, Map<String, Object>> published,
       MeterRegistry registry) {
@@ -92,20 +90,9 @@ final class AlertEnricher implements AutoCloseable {
     worker.start();
   }
 
-  /** While {@code busy} says so, each store transaction waits a little first (at most {@value #MAX_YIELD_MS} ms). */
+  /** While {@code busy} says so, each store transaction waits a little first (at most 200 ms). */
   void yieldWhile(java.util.function.BooleanSupplier busy) {
-    this.yieldTo = busy;
-  }
-
-  private void giveWay() {
-    for (long waited = 0; waited < MAX_YIELD_MS && running && yieldTo.getAsBoolean(); waited += YIELD_MS) {
-      try {
-        Thread.sleep(YIELD_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    giveWay.whileBusy(busy);
   }
 
   /** Takes newly stored alerts (an AlertService listener, on the alert writer's thread): never blocks. */
@@ -231,7 +218,8 @@ final class AlertEnricher implements AutoCloseable {
       }
       batch.clear();
       batch.add(a);
-      giveWay(); // meanwhile more alerts gather: the batch gets bigger, not the number of transactions
+      // meanwhile more alerts gather: the batch gets bigger, not the number of transactions
+      giveWay.pause(() -> !running);
       queue.drainTo(batch, BATCH - 1);
       try {
         enrichBatch(batch);
