@@ -34,6 +34,7 @@ public final class StoredIngestTokens {
   /** PREFIX plus the unpadded base64url of 32 bytes. */
   private static final int TOKEN_LENGTH = PREFIX.length() + 43;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final IngestTokens store;
   private final LoadingCache<String, Optional<String>> byHash;
@@ -76,8 +77,17 @@ public final class StoredIngestTokens {
     return name;
   }
 
-  /** A new token named {@code name}, created by {@code who}: stored by hash, the token itself returned once. */
+  /**
+   * A new token named {@code name} (1-64 letters, digits, '.', '_', '-'), created by {@code who}: stored by hash, the
+   * token itself returned once.
+   *
+   * @throws IllegalArgumentException for a name of another shape
+   */
   public Created create(String name, String who) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("token name: 1-64 letters, digits, '.', '_' or '-', starting with a letter "
+          + "or digit");
+    }
     byte[] b = new byte[RANDOM_BYTES];
     RANDOM.nextBytes(b);
     String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(b);

@@ -32,10 +32,6 @@ final class IngestTokenCommand {
 
     @Override
     int run(Store store) {
-      if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-        throw new IllegalArgumentException("token name: 1-64 letters, digits, '.', '_' or '-', starting with a letter "
-            + "or digit");
-      }
       StoredIngestTokens.Created c = tokens(store).create(name, Principal.console().name());
       System.err.println("created ingest token " + c.description().name() + "; it is shown once, store it now:");
       System.out.println(c.token());
